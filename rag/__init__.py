@@ -1,0 +1,43 @@
+"""rag: conversational question answering over Chinese news articles, with cited sources.
+
+Public API:
+    >>> import rag
+    >>> rag.ingest()                       # index RAG_CORPUS_DIR into RAG_INDEX_DIR
+    >>> engine = rag.Engine.open()
+    >>> engine.search("青岛5G基站", k=3)   # list[rag.Hit]
+    >>> engine.ask("青岛建成了多少个5G基站？")  # rag.Answer with rag.Citation list
+"""
+
+from .config import Settings
+from .engine import Engine
+from .errors import (
+    CorpusError,
+    IndexCorrupted,
+    IndexNotFound,
+    InvalidQuestion,
+    ModelMismatch,
+    ModelUnavailable,
+    RagError,
+)
+from .indexing import ingest
+from .retrieval import Filters
+from .types import Answer, Citation, Hit, IndexInfo, IngestReport
+
+__all__ = [
+    "Answer",
+    "Citation",
+    "CorpusError",
+    "Engine",
+    "Filters",
+    "Hit",
+    "IndexCorrupted",
+    "IndexInfo",
+    "IndexNotFound",
+    "IngestReport",
+    "InvalidQuestion",
+    "ModelMismatch",
+    "ModelUnavailable",
+    "RagError",
+    "Settings",
+    "ingest",
+]

@@ -1,0 +1,299 @@
+"""Answers with verified citations: the offline extractive answerer and the optional LLM one.
+
+Offline answerer, in short:
+1. Follow-ups are rewritten into a standalone question (see `chat.rewrite`).
+2. The top-k passages are retrieved; every sentence in them is a candidate.
+3. The question's content terms are weighted by IDF; a passage's *coverage* is the weighted
+   share of those terms found in its title and text, a sentence's coverage the share found
+   in the sentence itself. Sentences that match the question's type (numbers for 多少,
+   enumerations for 哪些, dates for 何时, places for 哪里) get a bonus.
+4. When no passage covers enough of the question (`abstain_threshold`), the answer says the
+   articles do not say and names the closest articles; otherwise the best sentences are
+   quoted, each followed by its [n], converted to the question's script.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .chat import Rewrite, rewrite
+from .errors import ModelUnavailable
+from .retrieval import Filters, clean_question
+from .text import Script, detect_script, normalize, to_script, tokenize
+from .types import Answer, Citation, Hit
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+log = logging.getLogger("rag")
+
+# ---- question types -------------------------------------------------------------------
+
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("date", re.compile(r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|几号|日期|\bwhen\b|what year|which year|what date", re.I)),
+    ("number", re.compile(r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|\bhow (many|much)\b|number of|percentage|what share", re.I)),
+    ("list", re.compile(r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|\blist\b|\bwhat are\b", re.I)),
+    ("place", re.compile(r"哪里|哪裡|哪儿|在哪|何地|何处|哪个城市|哪個城市|哪座城市|哪个省|地点|地點|\bwhere\b|in which (city|province|place)|which city", re.I)),
+    ("who", re.compile(r"谁|誰|哪位|什么人|\bwho\b|\bwhom\b", re.I)),
+]
+
+_NUMBER = re.compile(r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
+_PLACE = re.compile(r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕")
+_PERSON = re.compile(r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出")
+
+
+def question_type(question: str) -> str:
+    """One of date, number, list, place, who, what (the default)."""
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(question):
+            return name
+    return "what"
+
+
+def _type_bonus(qtype: str, sentence: str) -> float:
+    if qtype == "number":
+        return 0.25 if _NUMBER.search(sentence) else 0.0
+    if qtype == "list":
+        return 0.25 if sentence.count("、") >= 2 else (0.1 if "、" in sentence else 0.0)
+    if qtype == "date":
+        return 0.25 if _DATE.search(sentence) else 0.0
+    if qtype == "place":
+        return 0.2 if _PLACE.search(sentence) else 0.0
+    if qtype == "who":
+        return 0.2 if _PERSON.search(sentence) else 0.0
+    return 0.0
+
+
+# ---- scoring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """Weighted question terms (normalised); carried follow-up terms weigh less."""
+
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+    def coverage(self, normalised_text: str) -> float:
+        return sum(w for t, w in self.weights.items() if t in normalised_text) / self.total
+
+
+def _terms(engine: Engine, rw: Rewrite) -> _Terms:
+    lex = engine._current().lexical
+    weights: dict[str, float] = {}
+    for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
+        for tok in tokenize(text):
+            w = lex.idf(tok) * factor
+            if len(tok) == 1:  # single characters match almost anywhere
+                w *= 0.3
+            weights[tok] = max(weights.get(tok, 0.0), w)
+    return _Terms(weights)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    coverage: float
+    hit: Hit
+    hit_rank: int
+    start: int  # offsets in the hit's text
+    end: int
+
+
+def _candidates(hits: list[Hit], terms: _Terms, qtype: str) -> tuple[list[_Candidate], float]:
+    from .text import sentence_spans
+
+    out: list[_Candidate] = []
+    best_passage = 0.0
+    for rank, h in enumerate(hits):
+        passage_cov = terms.coverage(normalize(f"{h.title}\n{h.text}"))
+        best_passage = max(best_passage, passage_cov)
+        for s, e in sentence_spans(h.text):
+            sent = h.text[s:e]
+            if len(sent) < 6:  # headings and fragments answer nothing
+                continue
+            cov = terms.coverage(normalize(sent))
+            score = cov + 0.5 * passage_cov + _type_bonus(qtype, sent) + 0.05 / (rank + 1)
+            out.append(_Candidate(score, cov, h, rank, s, e))
+    out.sort(key=lambda c: -c.score)
+    return out, best_passage
+
+
+# ---- composing ------------------------------------------------------------------------------
+
+_ABSTAIN = {
+    "zh-Hans": "文章中没有找到这个问题的答案。",
+    "zh-Hant": "文章中沒有找到這個問題的答案。",
+    "en": "The articles do not say.",
+}
+_CLOSEST = {"zh-Hans": "最相关的文章：", "zh-Hant": "最相關的文章：", "en": " Closest articles: "}
+
+
+def _abstain(question: str, script: Script, hits: list[Hit], mode: str = "extractive", notice: str = "") -> Answer:
+    seen: list[str] = []
+    closest: list[Hit] = []
+    for h in hits:
+        if h.article_id not in seen:
+            seen.append(h.article_id)
+            closest.append(h)
+    names = [h.title or h.article_id for h in closest[:3]]
+    text = _ABSTAIN[script]
+    if names:
+        if script == "en":
+            text += _CLOSEST["en"] + "; ".join(names) + "."
+        else:
+            text += to_script(_CLOSEST["zh-Hans"], script) + "、".join(f"《{n}》" for n in names) + "。"
+    return Answer(text=text, citations=[], abstained=True, unsupported=[], mode=mode,
+                  question=question, notice=notice, closest=closest[:3])
+
+
+def _citation(n: int, c: _Candidate) -> Citation:
+    h = c.hit
+    return Citation(
+        n=n, article_id=h.article_id, title=h.title, date=h.date, url=h.url,
+        quote=h.text[c.start : c.end], start=h.start + c.start, end=h.start + c.end,
+        source=h.source, chunk_id=h.chunk_id, passage=h.text, passage_start=h.start,
+    )
+
+
+def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
+    """The best sentence, plus close runners-up that add something (max 3)."""
+    if not cands:
+        return []
+    best = cands[0]
+    chosen = [best]
+    seen = {(best.hit.article_id, best.hit.start + best.start)}
+    limit = 3 if qtype in ("list", "what") else 2
+    for c in cands[1:]:
+        if len(chosen) >= limit or c.score < 0.8 * best.score or c.coverage < 0.5 * best.coverage:
+            break
+        key = (c.hit.article_id, c.hit.start + c.start)
+        if key in seen:
+            continue
+        text = normalize(c.hit.text[c.start : c.end])
+        if any(text in normalize(x.hit.text[x.start : x.end]) or normalize(x.hit.text[x.start : x.end]) in text for x in chosen):
+            continue
+        seen.add(key)
+        chosen.append(c)
+    # Read in document order within an article, articles in rank order.
+    return chosen
+
+
+def _compose(chosen: list[_Candidate], script: Script) -> tuple[str, list[Citation]]:
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, c in enumerate(chosen, start=1):
+        cit = _citation(n, c)
+        citations.append(cit)
+        sentence = cit.quote.strip()
+        # A sentence cut at ；or a comma-less end still reads as a sentence with a full stop.
+        sentence = re.sub(r"[；;，,：:]$", "", sentence)
+        if script != "en":
+            sentence = to_script(sentence, script)
+        end = "" if re.search(r"[。！？!?…”」』]$", sentence) else "。"
+        parts.append(f"{sentence}{end}[{n}]")
+    return "".join(parts) if script != "en" else " ".join(parts), citations
+
+
+# ---- entry points ------------------------------------------------------------------------
+
+
+def _prepare(
+    engine: Engine, question: str, history: list[dict[str, str]] | None, k: int | None,
+    filters: Filters | Mapping[str, Any] | None,
+) -> tuple[Rewrite, Script, list[Hit]]:
+    s = engine.settings
+    question = clean_question(question, max_chars=s.max_question_chars)
+    history = _clean_history(history)
+    script = detect_script(question)
+    rw = rewrite(question, history)
+    k = k or s.top_k
+    hits = engine._search(rw.search_text, k=k, filters=Filters.coerce(filters))
+    return rw, script, hits
+
+
+def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    if not history:
+        return []
+    out = []
+    for m in history:
+        if isinstance(m, Mapping) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+            out.append({"role": str(m["role"]), "content": str(m["content"])[:4000]})
+    return out[-12:]
+
+
+def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> Answer:
+    """The offline answer from retrieved passages (no language model)."""
+    if not hits:
+        return _abstain(rw.standalone, script, hits)
+    terms = _terms(engine, rw)
+    qtype = question_type(rw.question)
+    cands, best_passage = _candidates(hits, terms, qtype)
+    if best_passage < engine.settings.abstain_threshold or not cands:
+        return _abstain(rw.standalone, script, hits)
+    chosen = _select(cands, qtype)
+    text, citations = _compose(chosen, script)
+    return Answer(text=text, citations=citations, abstained=False, unsupported=[],
+                  mode="extractive", question=rw.standalone)
+
+
+def answer(
+    engine: Engine, question: str, *, history: list[dict[str, str]] | None = None,
+    k: int | None = None, mode: str | None = None,
+    filters: Filters | Mapping[str, Any] | None = None,
+) -> Answer:
+    """See `Engine.ask`."""
+    final: Answer | None = None
+    for piece in answer_stream(engine, question, history=history, k=k, mode=mode, filters=filters):
+        if isinstance(piece, Answer):
+            final = piece
+    assert final is not None
+    return final
+
+
+def _mode(engine: Engine, mode: str | None) -> str:
+    from .errors import InvalidQuestion
+
+    if mode not in (None, "extractive", "llm"):
+        raise InvalidQuestion(f"Unknown answer mode {mode!r}: valid modes are 'extractive', 'llm'.")
+    if mode is None:
+        return "llm" if engine.settings.llm_base_url else "extractive"
+    return mode
+
+
+def answer_stream(
+    engine: Engine, question: str, *, history: list[dict[str, str]] | None = None,
+    k: int | None = None, mode: str | None = None,
+    filters: Filters | Mapping[str, Any] | None = None,
+) -> Iterator[str | Answer]:
+    """Pieces of answer text, then the final Answer."""
+    chosen_mode = _mode(engine, mode)
+    if chosen_mode == "llm":
+        from .llm_answering import llm_answer_stream
+
+        try:
+            yield from llm_answer_stream(engine, question, history=history, k=k, filters=filters)
+            return
+        except ModelUnavailable as exc:
+            notice = f"{exc}; answered offline instead"
+            log.warning(notice)
+            rw, script, hits = _prepare(engine, question, history, k, filters)
+            ans = extractive(engine, rw, script, hits)
+            ans = Answer(**{**ans.__dict__, "notice": notice})
+            yield ans.text
+            yield ans
+            return
+    rw, script, hits = _prepare(engine, question, history, k, filters)
+    ans = extractive(engine, rw, script, hits)
+    for part in re.split(r"(?<=\])", ans.text):
+        if part:
+            yield part
+    yield ans

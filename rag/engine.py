@@ -1,0 +1,252 @@
+"""The public entry point: `Engine.open()` an index, then `search`, `ask`, `as_retriever`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import Settings
+from .embeddings import Embedder, load_embedder, resolve_model
+from .errors import IndexNotFound, ModelMismatch
+from .lexical import LexicalIndex
+from .manifest import Manifest, load_manifest, manifest_path
+from .retrieval import Filters, chroma_where, clean_question, rrf_fuse, top_n
+from .store import VectorStore, date_int
+from .text import tokenize
+from .types import Answer, Hit, IndexInfo
+
+log = logging.getLogger("rag")
+
+
+@dataclass(frozen=True)
+class _State:
+    """One consistent snapshot of the index (manifest + its lexical generation)."""
+
+    manifest: Manifest
+    lexical: LexicalIndex
+    stamp: float
+    article_of: np.ndarray  # record index -> article id
+    date_of: np.ndarray  # record index -> yyyymmdd int (0 unknown)
+    source_of: np.ndarray  # record index -> source outlet
+
+
+class Engine:
+    """A searchable, answerable index. Safe to share between threads."""
+
+    def __init__(self, settings: Settings, state: _State, embedder: Embedder, store: VectorStore):
+        self.settings = settings
+        self._state = state
+        self.embedder = embedder
+        self.store = store
+        self._lock = threading.Lock()
+        self._reranker: Any = None
+        self._llm: Any = None
+
+    # ---- opening -------------------------------------------------------------------
+    @classmethod
+    def open(cls, index_dir: str | Path | None = None, *, settings: Settings | None = None) -> Engine:
+        """Open an index built by `rag ingest`.
+
+        Args:
+            index_dir: the index folder; default `settings.index_dir` (RAG_INDEX_DIR).
+            settings: configuration; default `Settings()`.
+
+        Raises:
+            IndexNotFound: there is no index there.
+            ModelMismatch: the configured embedding model is not the one the index was built with.
+
+        Example:
+            >>> engine = Engine.open("index")
+            >>> engine.search("青岛5G基站", k=3)[0].article_id
+        """
+        settings = settings or Settings()
+        if index_dir is not None:
+            settings = settings.model_copy(update={"index_dir": Path(index_dir)})
+        state = cls._load_state(settings.index_dir)
+        resolved = resolve_model(settings.embed_model, probe_timeout=settings.model_probe_timeout)
+        if resolved.name != state.manifest.embed_model:
+            raise ModelMismatch(
+                f"the index at {settings.index_dir} was built with "
+                f"{state.manifest.embed_model!r}, but the configured model is "
+                f"{resolved.name!r}: run `rag ingest --rebuild` to re-embed with the configured "
+                "model, or set RAG_EMBED_MODEL to the index's model"
+            )
+        embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
+        store = VectorStore(settings.index_dir, url=settings.chroma_url, create=bool(settings.chroma_url))
+        return cls(settings, state, embedder, store)
+
+    @staticmethod
+    def _load_state(index_dir: Path) -> _State:
+        manifest = load_manifest(index_dir)
+        if manifest is None or not manifest.files:
+            raise IndexNotFound(f"no index at {index_dir}/: run `rag ingest`")
+        lexical = LexicalIndex.load(manifest.lexical_dir(index_dir))
+        files = manifest.files
+        arts = [r.article_id for r in lexical.records]
+        return _State(
+            manifest=manifest,
+            lexical=lexical,
+            stamp=manifest_path(index_dir).stat().st_mtime,
+            article_of=np.array(arts, dtype=object),
+            date_of=np.array([date_int(files[a].date) if a in files else 0 for a in arts], dtype=np.int64),
+            source_of=np.array([files[a].source if a in files else "" for a in arts], dtype=object),
+        )
+
+    def _current(self) -> _State:
+        """The latest complete index: reloaded when an ingest has written a new manifest."""
+        state = self._state
+        try:
+            stamp = manifest_path(self.settings.index_dir).stat().st_mtime
+        except OSError:
+            return state
+        if stamp != state.stamp:
+            with self._lock:
+                if self._state.stamp != stamp:
+                    try:
+                        self._state = self._load_state(self.settings.index_dir)
+                    except Exception as exc:  # noqa: BLE001 - keep serving the old snapshot
+                        log.warning("index changed but could not be reloaded: %s", exc)
+                state = self._state
+        return state
+
+    # ---- information ---------------------------------------------------------------
+    def info(self) -> IndexInfo:
+        """Counts, model and build time of the open index."""
+        m = self._current().manifest
+        return IndexInfo(
+            index_dir=str(self.settings.index_dir),
+            articles=m.articles,
+            chunks=m.chunks,
+            embed_model=m.embed_model,
+            fallback_model=m.fallback_model,
+            built_at=m.built_at,
+            chunk_size=m.chunk_size,
+            chunk_overlap=m.chunk_overlap,
+        )
+
+    # ---- search ----------------------------------------------------------------------
+    def search(
+        self, query: str, *, k: int = 5, filters: Filters | Mapping[str, Any] | None = None
+    ) -> list[Hit]:
+        """The `k` passages most relevant to `query`, best first.
+
+        Args:
+            query: the question or keywords, any script.
+            k: number of hits (1-100).
+            filters: `Filters` or a dict with article_ids, since, until (YYYY-MM-DD), source.
+
+        Returns:
+            Hits with their weighted-RRF score (higher is more relevant; compare within a
+            query only). A filter matching nothing gives [].
+
+        Raises:
+            InvalidQuestion: empty, too long, or only control characters.
+        """
+        query = clean_question(query, max_chars=self.settings.max_question_chars)
+        if not isinstance(k, int) or not 1 <= k <= 100:
+            from .errors import InvalidQuestion
+
+            raise InvalidQuestion(f"Expected k between 1 and 100, got {k!r}.")
+        flt = Filters.coerce(filters)
+        return self._search(query, k=k, filters=flt)
+
+    def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
+        state = self._current()
+        s = self.settings
+        lex = state.lexical
+        mask = self._mask(state, filters)
+        if mask is not None and not mask.any():
+            return []
+        depth = max(s.candidates, k)
+        bm25_idx = top_n(lex.scores(tokenize(query)), depth, mask)
+        bm25_ids = [lex.records[i].id for i in bm25_idx]
+        dense_ids: list[str] = []
+        if s.dense_weight > 0:
+            vec = self.embedder.embed_query(query)
+            for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
+                if cid in lex.position:  # only chunks of the current generation
+                    dense_ids.append(cid)
+        fused = rrf_fuse([(bm25_ids, s.bm25_weight), (dense_ids, s.dense_weight)], k=s.rrf_k)
+        hits = [self._hit(state, cid, score) for cid, score in fused[: max(k, 20)]]
+        if self.settings.rerank_model:
+            hits = self._rerank(query, hits)
+        return hits[:k]
+
+    @staticmethod
+    def _mask(state: _State, f: Filters | None) -> np.ndarray | None:
+        if f is None or f.is_empty():
+            return None
+        mask = np.ones(len(state.lexical.records), dtype=bool)
+        if f.article_ids:
+            mask &= np.isin(state.article_of, list(f.article_ids))
+        if f.since or f.until:
+            lo, hi = f.date_bounds()
+            mask &= (state.date_of > 0) & (state.date_of >= lo) & (state.date_of <= hi)
+        if f.source:
+            mask &= state.source_of == f.source
+        return mask
+
+    @staticmethod
+    def _hit(state: _State, chunk_id: str, score: float) -> Hit:
+        rec = state.lexical.records[state.lexical.position[chunk_id]]
+        entry = state.manifest.files.get(rec.article_id)
+        return Hit(
+            chunk_id=rec.id,
+            article_id=rec.article_id,
+            title=entry.title if entry else "",
+            date=(entry.date or None) if entry else None,
+            source=entry.source if entry else "",
+            url=entry.url if entry else "",
+            text=rec.text,
+            start=rec.start,
+            end=rec.end,
+            score=float(score),
+        )
+
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        from .rerank import rerank
+
+        return rerank(self, query, hits)
+
+    # ---- answers -------------------------------------------------------------------------
+    def ask(
+        self, question: str, *, history: list[dict[str, str]] | None = None, k: int | None = None,
+        mode: str | None = None, filters: Filters | Mapping[str, Any] | None = None,
+    ) -> Answer:
+        """Answer a question from the articles, citing each sentence's source.
+
+        Args:
+            question: the user's question (simplified, traditional or English).
+            history: earlier turns as [{"role": "user"|"assistant", "content": str}, ...].
+            k: passages to read (default `settings.top_k`).
+            mode: "extractive" (offline) or "llm" (needs RAG_LLM_BASE_URL); default: LLM when
+                configured, else extractive.
+            filters: as in `search`.
+
+        Returns:
+            An `Answer`; `abstained` is True when the articles do not say.
+        """
+        from .answering import answer
+
+        return answer(self, question, history=history, k=k, mode=mode, filters=filters)
+
+    def ask_stream(
+        self, question: str, *, history: list[dict[str, str]] | None = None, k: int | None = None,
+        mode: str | None = None, filters: Filters | Mapping[str, Any] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield pieces of the answer text as they come, then the final `Answer`."""
+        from .answering import answer_stream
+
+        yield from answer_stream(self, question, history=history, k=k, mode=mode, filters=filters)
+
+    def as_retriever(self, k: int = 5):  # type: ignore[no-untyped-def]
+        """A llama-index `BaseRetriever` over this engine (NodeWithScore results)."""
+        from .llamaindex import EngineRetriever
+
+        return EngineRetriever(self, k=k)

@@ -1,0 +1,86 @@
+"""What an index holds and whether its parts agree, without loading any model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Settings
+from .errors import IndexCorrupted, RagError
+from .lexical import LexicalIndex
+from .manifest import load_manifest
+from .types import IndexInfo
+
+
+def index_info(settings: Settings) -> IndexInfo:
+    """IndexInfo of the configured index; `problems` says what is missing and the fix."""
+    index_dir = settings.index_dir
+    problems: list[str] = []
+    try:
+        manifest = load_manifest(index_dir)
+    except IndexCorrupted as exc:
+        manifest, problems = None, [str(exc)]
+    if manifest is None:
+        if not problems:
+            problems.append(f"no index at {index_dir}/: run `rag ingest`")
+        if not Path(settings.corpus_dir).exists():
+            problems.append(
+                f"no corpus at {settings.corpus_dir}: put articles there or set RAG_CORPUS_DIR"
+            )
+        return IndexInfo(str(index_dir), 0, 0, "", False, "", 0, 0, problems)
+    if not manifest.lexical_dir(index_dir).exists():
+        problems.append(f"{manifest.lexical_dir(index_dir)} is missing: run `rag ingest --rebuild`")
+    if not settings.chroma_url and not (index_dir / "chroma").exists():
+        problems.append(f"{index_dir / 'chroma'} is missing: run `rag ingest --rebuild`")
+    return IndexInfo(
+        str(index_dir), manifest.articles, manifest.chunks, manifest.embed_model,
+        manifest.fallback_model, manifest.built_at, manifest.chunk_size, manifest.chunk_overlap,
+        problems,
+    )
+
+
+def check_index(settings: Settings) -> list[str]:
+    """Problems found comparing Chroma, the BM25 generation, the manifest and the corpus."""
+    from .indexing import _scan
+    from .loading import find_files
+    from .store import VectorStore
+
+    index_dir = settings.index_dir
+    try:
+        manifest = load_manifest(index_dir)
+    except IndexCorrupted as exc:
+        return [str(exc)]
+    if manifest is None:
+        return [f"no index at {index_dir}/: run `rag ingest`"]
+    problems: list[str] = []
+    try:
+        lexical = LexicalIndex.load(manifest.lexical_dir(index_dir))
+        store = VectorStore(index_dir, url=settings.chroma_url, create=False)
+        dense_ids = store.all_ids()
+    except RagError as exc:
+        return [str(exc)]
+    lex_ids = {r.id for r in lexical.records}
+    only_dense, only_lex = dense_ids - lex_ids, lex_ids - dense_ids
+    if only_dense:
+        problems.append(f"{len(only_dense)} chunk(s) in Chroma but not in BM25: run `rag ingest`")
+    if only_lex:
+        problems.append(f"{len(only_lex)} chunk(s) in BM25 but not in Chroma: run `rag ingest --rebuild`")
+    if len(lex_ids) != manifest.chunks:
+        problems.append(
+            f"manifest says {manifest.chunks} chunks, BM25 holds {len(lex_ids)}: run `rag ingest --rebuild`"
+        )
+    per_article: dict[str, int] = {}
+    for r in lexical.records:
+        per_article[r.article_id] = per_article.get(r.article_id, 0) + 1
+    for aid, entry in manifest.files.items():
+        if per_article.get(aid, 0) != entry.chunks:
+            problems.append(f"article {aid}: manifest {entry.chunks} chunks, BM25 {per_article.get(aid, 0)}")
+    corpus = Path(settings.corpus_dir)
+    if corpus.exists():
+        found, _ = _scan(find_files([corpus]), None)
+        new = sorted(set(found) - set(manifest.files))
+        gone = sorted(set(manifest.files) - set(found))
+        edited = sorted(a for a in found if a in manifest.files and manifest.files[a].sha256 != found[a][1])
+        for label, ids in (("not yet indexed", new), ("deleted from the corpus", gone), ("edited since indexed", edited)):
+            if ids:
+                problems.append(f"{len(ids)} article(s) {label} ({', '.join(ids[:5])}): run `rag ingest`")
+    return problems

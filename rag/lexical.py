@@ -1,0 +1,100 @@
+"""The lexical side of the index: chunk records plus a BM25 model (bm25s) over jieba tokens.
+
+One generation lives in its own folder (`lexical-<n>/`) and is never modified after it is
+written; the manifest names the current one, so a reader always sees a consistent set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import IndexCorrupted
+
+log = logging.getLogger("rag")
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A stored chunk; `text == article_text[start:end]`."""
+
+    id: str
+    article_id: str
+    position: int
+    text: str
+    start: int
+    end: int
+
+
+class LexicalIndex:
+    """Chunk records in BM25 order, and the BM25 model over their tokens."""
+
+    def __init__(self, records: list[ChunkRecord], bm25, tokens: list[list[str]] | None = None):  # type: ignore[no-untyped-def]
+        self.records = records
+        self.bm25 = bm25
+        self.tokens = tokens  # kept only while ingesting, to reuse for the next generation
+        self.position = {r.id: i for i, r in enumerate(records)}
+        self._vocab: dict[str, int] = dict(getattr(bm25, "vocab_dict", None) or {})
+        self._df: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, records: list[ChunkRecord], tokens: list[list[str]]) -> LexicalIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        if records:
+            bm25.index(tokens, show_progress=False)
+        return cls(records, bm25, tokens)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=False)
+        with open(folder / "chunks.jsonl", "w", encoding="utf-8") as f:
+            for r in self.records:
+                f.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+        with open(folder / "tokens.jsonl", "w", encoding="utf-8") as f:
+            for t in self.tokens or []:
+                f.write(json.dumps(t, ensure_ascii=False) + "\n")
+        if self.records:
+            self.bm25.save(str(folder / "bm25"), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, *, with_tokens: bool = False) -> LexicalIndex:
+        import bm25s
+
+        try:
+            with open(folder / "chunks.jsonl", encoding="utf-8") as f:
+                records = [ChunkRecord(**json.loads(line)) for line in f if line.strip()]
+            tokens = None
+            if with_tokens:
+                with open(folder / "tokens.jsonl", encoding="utf-8") as f:
+                    tokens = [json.loads(line) for line in f if line.strip()]
+            if records:
+                bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+            else:
+                bm25 = bm25s.BM25()
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise IndexCorrupted(
+                f"the lexical index {folder} cannot be read ({exc}): run `rag ingest --rebuild`"
+            ) from exc
+        return cls(records, bm25, tokens)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over chunks (unknown token: the maximum)."""
+        n = max(len(self.records), 1)
+        if self._df is None:
+            indptr = np.asarray(self.bm25.scores.get("indptr", [0])) if self.records else np.zeros(1)
+            self._df = np.diff(indptr)
+        tid = self._vocab.get(token)
+        df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
+        return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros when no token is known)."""
+        known = [t for t in query_tokens if t in self._vocab]
+        if not known or not self.records:
+            return np.zeros(len(self.records), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)

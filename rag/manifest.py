@@ -1,0 +1,84 @@
+"""The index manifest: what was built, from which files, with which model and parameters.
+
+Written last and atomically (temp file + rename), so it always describes a complete index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import IndexCorrupted
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+@dataclass
+class FileEntry:
+    """One ingested article and the file it came from."""
+
+    path: str
+    sha256: str
+    chunks: int
+    title: str = ""
+    date: str = ""
+    source: str = ""
+    url: str = ""
+    size: int = 0
+    mtime: float = 0.0
+
+
+@dataclass
+class Manifest:
+    embed_model: str = ""
+    fallback_model: bool = False
+    dimension: int = 0
+    chunk_size: int = 0
+    chunk_overlap: int = 0
+    generation: int = 0
+    built_at: str = ""
+    chunks: int = 0
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    format: int = FORMAT
+
+    @property
+    def articles(self) -> int:
+        return len(self.files)
+
+    def lexical_dir(self, index_dir: Path) -> Path:
+        return index_dir / f"lexical-{self.generation}"
+
+
+def manifest_path(index_dir: Path) -> Path:
+    return index_dir / MANIFEST
+
+
+def load_manifest(index_dir: Path) -> Manifest | None:
+    """The manifest of an index, None when there is none."""
+    path = manifest_path(index_dir)
+    if not path.exists():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        files = {k: FileEntry(**v) for k, v in data.pop("files", {}).items()}
+        return Manifest(**data, files=files)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexCorrupted(
+            f"the manifest {path} is unreadable ({exc}): run `rag ingest --rebuild` to "
+            "rebuild the index from the corpus"
+        ) from exc
+
+
+def save_manifest(index_dir: Path, manifest: Manifest) -> None:
+    path = manifest_path(index_dir)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    data = asdict(manifest)
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

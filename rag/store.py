@@ -1,0 +1,150 @@
+"""The vector side of the index: a Chroma collection (embedded on disk, or a server)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .errors import IndexCorrupted, RagError
+from .types import Article, Chunk
+
+COLLECTION = "chunks"
+log = logging.getLogger("rag")
+
+
+def date_int(date: str) -> int:
+    """"2023-05-27" -> 20230527 (0 when unknown), for range filters in Chroma."""
+    digits = date.replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+def chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
+    """Everything needed to rebuild a hit (and the lexical side) from Chroma alone."""
+    return {
+        "article_id": chunk.article_id,
+        "position": chunk.position,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": article.title,
+        "date": article.date,
+        "date_int": date_int(article.date),
+        "source": article.source,
+        "url": article.url,
+    }
+
+
+class VectorStore:
+    """Thin wrapper over one Chroma collection in cosine space."""
+
+    def __init__(self, index_dir: Path, *, url: str = "", create: bool = True):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self.where = url or str(index_dir / "chroma")
+        try:
+            if url:
+                parsed = urlparse(url)
+                self.client = chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1",
+                    port=parsed.port or 8000,
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
+                )
+            else:
+                path = index_dir / "chroma"
+                if not create and not path.exists():
+                    raise IndexCorrupted(
+                        f"the vector store {path} is missing: run `rag ingest --rebuild`"
+                    )
+                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            if create:
+                self.collection = self.client.get_or_create_collection(
+                    COLLECTION, metadata={"hnsw:space": "cosine"}
+                )
+            else:
+                self.collection = self.client.get_collection(COLLECTION)
+        except RagError:
+            raise
+        except Exception as exc:
+            if url:
+                raise RagError(
+                    f"cannot reach the Chroma server at {url} ({exc}): start it "
+                    "(`chroma run --path DIR --port PORT`) or unset RAG_CHROMA_URL"
+                ) from exc
+            raise IndexCorrupted(
+                f"cannot open the vector store at {self.where} ({exc}): run "
+                "`rag ingest --rebuild`"
+            ) from exc
+        self._max_batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def all_ids(self) -> set[str]:
+        """Every chunk id in the collection (ids only, no vectors)."""
+        ids: set[str] = set()
+        offset, page = 0, 10_000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)
+            ids.update(got["ids"])
+            if len(got["ids"]) < page:
+                return ids
+            offset += page
+
+    def upsert(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        for i in range(0, len(chunks), self._max_batch):
+            part = slice(i, i + self._max_batch)
+            self.collection.upsert(
+                ids=[c.id for c in chunks[part]],
+                embeddings=vectors[part],
+                documents=[c.text for c in chunks[part]],
+                metadatas=list(metadatas[part]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), self._max_batch):
+            self.collection.delete(ids=ids[i : i + self._max_batch])
+
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the `n` nearest chunks, best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(n, total),
+            where=where or None,
+            include=["distances"],
+        )
+        ids = res["ids"][0]
+        dists = (res.get("distances") or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)]
+
+    def dump(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) of every chunk, for rebuilding the lexical side."""
+        out: list[tuple[str, str, dict[str, Any]]] = []
+        offset, page = 0, 5_000
+        while True:
+            got = self.collection.get(
+                include=["documents", "metadatas"], limit=page, offset=offset
+            )
+            out.extend(
+                zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+            )
+            if len(got["ids"]) < page:
+                return out
+            offset += page
