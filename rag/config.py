@@ -35,10 +35,10 @@ class Settings(BaseSettings):
         1.5, gt=0, le=30, description="Seconds to decide whether the model hub is reachable."
     )
     chunk_size: int = Field(
-        200, ge=32, le=2048, description="Chunk size in tiktoken (cl100k_base) tokens."
+        300, ge=32, le=2048, description="Chunk size in tiktoken (cl100k_base) tokens."
     )
     chunk_overlap: int = Field(
-        40, ge=0, le=1024, description="Tokens of trailing sentences repeated in the next chunk."
+        60, ge=0, le=1024, description="Tokens of trailing sentences repeated in the next chunk."
     )
     top_k: int = Field(5, ge=1, le=100, description="Passages retrieved per question.")
     candidates: int = Field(
@@ -47,7 +47,14 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant k.")
     bm25_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 channel.")
     dense_weight: float = Field(
-        0.5, ge=0, le=10, description="Weight of the dense channel (multilingual model: 1.0)."
+        0.5, ge=0, le=10, description="Weight of the dense channel with a multilingual model."
+    )
+    fallback_dense_weight: float = Field(
+        0.05,
+        ge=0,
+        le=10,
+        description="Weight of the dense channel when the index uses the bundled fallback "
+        "model, which cannot read Chinese: a tie-breaker, never a rival to BM25.",
     )
     rerank_model: str = Field(
         "", description="Optional sentence-transformers CrossEncoder for reranking; empty: off."

@@ -110,6 +110,11 @@ class Engine:
                 if self._state.stamp != stamp:
                     try:
                         self._state = self._load_state(self.settings.index_dir)
+                        # A rebuild drops and recreates the Chroma collection: reopen it.
+                        self.store = VectorStore(
+                            self.settings.index_dir, url=self.settings.chroma_url,
+                            create=bool(self.settings.chroma_url),
+                        )
                     except Exception as exc:  # noqa: BLE001 - keep serving the old snapshot
                         log.warning("index changed but could not be reloaded: %s", exc)
                 state = self._state
@@ -167,12 +172,13 @@ class Engine:
         bm25_idx = top_n(lex.scores(tokenize(query)), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
         dense_ids: list[str] = []
-        if s.dense_weight > 0:
+        dense_weight = s.fallback_dense_weight if state.manifest.fallback_model else s.dense_weight
+        if dense_weight > 0:
             vec = self.embedder.embed_query(query)
             for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of the current generation
                     dense_ids.append(cid)
-        fused = rrf_fuse([(bm25_ids, s.bm25_weight), (dense_ids, s.dense_weight)], k=s.rrf_k)
+        fused = rrf_fuse([(bm25_ids, s.bm25_weight), (dense_ids, dense_weight)], k=s.rrf_k)
         hits = [self._hit(state, cid, score) for cid, score in fused[: max(k, 20)]]
         if self.settings.rerank_model:
             hits = self._rerank(query, hits)
