@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .chat import Rewrite, rewrite
 from .errors import ModelUnavailable
 from .retrieval import Filters, clean_question
-from .text import Script, detect_script, normalize, to_script, tokenize
+from .text import Script, content_terms, detect_script, normalize, to_script, tokenize
 from .types import Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -74,28 +74,53 @@ def _type_bonus(qtype: str, sentence: str) -> float:
 
 @dataclass(frozen=True)
 class _Terms:
-    """Weighted question terms (normalised); carried follow-up terms weigh less."""
+    """Weighted question terms (normalised); carried follow-up terms weigh less.
+
+    A term absent from a text still earns half credit for the share of its sub-words found
+    there ("北京市" in a text that says "北京").
+    """
 
     weights: dict[str, float]
+    parts: dict[str, tuple[str, ...]]
 
     @property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
     def coverage(self, normalised_text: str) -> float:
-        return sum(w for t, w in self.weights.items() if t in normalised_text) / self.total
+        got = 0.0
+        for t, w in self.weights.items():
+            if t in normalised_text:
+                got += w
+            elif self.parts.get(t):
+                found = sum(1 for p in self.parts[t] if p in normalised_text)
+                got += 0.5 * w * found / len(self.parts[t])
+        return got / self.total
+
+
+# Words that frame a question's expected answer ("which units", "what place") rather than its
+# topic: an answer sentence rarely repeats them.
+FRAME_WORDS = frozenset(
+    "单位 机构 方面 情况 具体 地方 地点 时间 名字 名称 内容 问题 哪方面 主要 分别 一共 总共 大约 "
+    "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻".split()
+)
 
 
 def _terms(engine: Engine, rw: Rewrite) -> _Terms:
     lex = engine._current().lexical
     weights: dict[str, float] = {}
+    parts: dict[str, tuple[str, ...]] = {}
     for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
-        for tok in tokenize(text):
-            w = lex.idf(tok) * factor
-            if len(tok) == 1:  # single characters match almost anywhere
+        for term in content_terms(text):
+            if term in FRAME_WORDS:
+                continue
+            w = lex.idf(term) * factor
+            if len(term) == 1:  # single characters match almost anywhere
                 w *= 0.3
-            weights[tok] = max(weights.get(tok, 0.0), w)
-    return _Terms(weights)
+            if w > weights.get(term, 0.0):
+                weights[term] = w
+                parts[term] = tuple(p for p in tokenize(term) if p != term and len(p) >= 2)
+    return _Terms(weights, parts)
 
 
 @dataclass(frozen=True)
@@ -132,7 +157,8 @@ def _candidates(hits: list[Hit], terms: _Terms, qtype: str) -> tuple[list[_Candi
 _ABSTAIN = {
     "zh-Hans": "文章中没有找到这个问题的答案。",
     "zh-Hant": "文章中沒有找到這個問題的答案。",
-    "en": "The articles do not say.",
+    "en": "The articles do not say (English questions are matched against Chinese articles by "
+    "the multilingual embedding model; with the offline fallback model, ask in Chinese).",
 }
 _CLOSEST = {"zh-Hans": "最相关的文章：", "zh-Hant": "最相關的文章：", "en": " Closest articles: "}
 
@@ -171,6 +197,14 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
     best = cands[0]
     chosen = [best]
     seen = {(best.hit.article_id, best.hit.start + best.start)}
+    if qtype != "what" and _type_bonus(qtype, best.hit.text[best.start : best.end]) == 0:
+        # The best-matching sentence names the topic but not the kind of answer asked for
+        # (no number for 多少): add the best sentence of the same passage that does.
+        for c in cands[1:]:
+            if c.hit.chunk_id == best.hit.chunk_id and _type_bonus(qtype, c.hit.text[c.start : c.end]) > 0:
+                chosen.append(c)
+                seen.add((c.hit.article_id, c.hit.start + c.start))
+                break
     limit = 3 if qtype in ("list", "what") else 2
     for c in cands[1:]:
         if len(chosen) >= limit or c.score < 0.8 * best.score or c.coverage < 0.5 * best.coverage:
@@ -237,7 +271,13 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     terms = _terms(engine, rw)
     qtype = question_type(rw.question)
     cands, best_passage = _candidates(hits, terms, qtype)
-    if best_passage < engine.settings.abstain_threshold or not cands:
+    s = engine.settings
+    if (
+        not cands
+        or best_passage < s.abstain_threshold
+        or cands[0].coverage < s.abstain_sentence_threshold
+        and max(c.coverage for c in cands) < s.abstain_sentence_threshold
+    ):
         return _abstain(rw.standalone, script, hits)
     chosen = _select(cands, qtype)
     text, citations = _compose(chosen, script)

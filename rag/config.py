@@ -63,11 +63,17 @@ class Settings(BaseSettings):
         2000, ge=10, le=100_000, description="Longest question accepted, in characters."
     )
     abstain_threshold: float = Field(
-        0.5,
+        0.3,
         ge=0,
         le=1,
-        description="Share of the question's key terms a passage must contain to be answered "
-        "from; below it the answerer says the articles do not say.",
+        description="Weighted share of the question's terms the best passage (with its title) "
+        "must contain; below it the answer says the articles do not say.",
+    )
+    abstain_sentence_threshold: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Weighted share of the question's terms the best sentence must contain.",
     )
     llm_base_url: str = Field(
         "", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1; empty: off."
