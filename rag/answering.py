@@ -133,9 +133,19 @@ class _Candidate:
     end: int
 
 
-def _candidates(hits: list[Hit], terms: _Terms, qtype: str) -> tuple[list[_Candidate], float]:
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in normalize(text) if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def _candidates(
+    hits: list[Hit], terms: _Terms, qtype: str, question: str
+) -> tuple[list[_Candidate], float]:
     from .text import sentence_spans
 
+    # Character bigrams reward a sentence that repeats the question's phrases in order
+    # ("智慧城市奖" over "智慧县级城市奖"), which word coverage alone cannot tell apart.
+    qgrams = _bigrams(question)
     out: list[_Candidate] = []
     best_passage = 0.0
     for rank, h in enumerate(hits):
@@ -146,7 +156,8 @@ def _candidates(hits: list[Hit], terms: _Terms, qtype: str) -> tuple[list[_Candi
             if len(sent) < 6:  # headings and fragments answer nothing
                 continue
             cov = terms.coverage(normalize(sent))
-            score = cov + 0.5 * passage_cov + _type_bonus(qtype, sent) + 0.05 / (rank + 1)
+            phrase = len(qgrams & _bigrams(sent)) / len(qgrams) if qgrams else 0.0
+            score = cov + 0.5 * passage_cov + 0.6 * phrase + _type_bonus(qtype, sent) + 0.02 / (rank + 1)
             out.append(_Candidate(score, cov, h, rank, s, e))
     out.sort(key=lambda c: -c.score)
     return out, best_passage
@@ -270,7 +281,7 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
         return _abstain(rw.standalone, script, hits)
     terms = _terms(engine, rw)
     qtype = question_type(rw.question)
-    cands, best_passage = _candidates(hits, terms, qtype)
+    cands, best_passage = _candidates(hits, terms, qtype, rw.question)
     s = engine.settings
     if (
         not cands

@@ -1,0 +1,169 @@
+"""The offline answerer on the seed index: types, selection, citations, script, refusals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import rag
+from rag.answering import question_type
+from rag.text import detect_script, to_simplified
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("哪些城市获得了2023中国领军智慧城市奖？", "list"),
+        ("青岛建成了多少个5G基站？", "number"),
+        ("青島建成了多少個5G基站？", "number"),
+        ("论坛在哪里举行？", "place"),
+        ("深圳是哪一年提出打造智慧深圳的？", "date"),
+        ("率领代表团的是谁？", "who"),
+        ("数字城市是什么？", "what"),
+        ("How many 5G base stations has Qingdao built?", "number"),
+        ("When did the forum open?", "date"),
+        ("Where was the summit held?", "place"),
+    ],
+)
+def test_question_type(question: str, expected: str) -> None:
+    assert question_type(question) == expected
+
+
+def _article_text(seed_articles: dict, article_id: str) -> str:
+    return seed_articles[article_id].text
+
+
+def test_award_cities_answer_cites_003_sentence(seed_engine, seed_articles, seed_ids) -> None:
+    ans = seed_engine.ask("哪些城市获得了2023中国领军智慧城市奖？")
+    assert not ans.abstained
+    assert ans.mode == "extractive"
+    for city in ("上海", "深圳", "成都", "武汉"):
+        assert city in ans.text
+    assert "[1]" in ans.text
+    first = ans.citations[0]
+    assert first.n == 1 and first.article_id == seed_ids["003"]
+    assert "上海、深圳、成都、武漢" in first.quote  # the quote keeps the article's script
+
+
+def test_qingdao_5g_number_in_simplified(seed_engine, seed_ids) -> None:
+    ans = seed_engine.ask("青岛建成了多少个5G基站？")
+    assert not ans.abstained
+    assert "1.7万" in ans.text
+    assert any(c.article_id == seed_ids["004"] and "1.7万" in c.quote for c in ans.citations)
+
+
+def test_traditional_question_gets_traditional_answer(seed_engine, seed_ids) -> None:
+    ans = seed_engine.ask("青島建成了多少個5G基站？")
+    assert not ans.abstained
+    assert "1.7萬" in ans.text
+    assert detect_script(re.sub(r"\[\d+\]", "", ans.text)) == "zh-Hant"
+
+
+def test_simplified_question_on_traditional_article_answers_in_simplified(seed_engine) -> None:
+    ans = seed_engine.ask("哪些城市获得了2023中国领军智慧城市奖？")
+    body = re.sub(r"\[\d+\]", "", ans.text)
+    assert body == to_simplified(body)  # nothing left to convert: fully simplified
+    assert "武汉" in body and "武漢" not in body
+
+
+def test_every_citation_maps_to_exact_article_offsets(seed_engine, seed_articles) -> None:
+    questions = [
+        "哪些城市获得了2023中国领军智慧城市奖？",
+        "青岛建成了多少个5G基站？",
+        "中國-東北亞博覽會從哪一年開始舉辦？",
+        "贵州省建立友城及意向性友城关系增至多少对？",
+    ]
+    checked = 0
+    for q in questions:
+        ans = seed_engine.ask(q)
+        for c in ans.citations:
+            text = seed_articles[c.article_id].text
+            assert text[c.start : c.end] == c.quote
+            assert text[c.passage_start : c.passage_start + len(c.passage)] == c.passage
+            checked += 1
+    assert checked >= 4
+
+
+def test_every_answer_sentence_carries_a_marker(seed_engine) -> None:
+    from rag.verify import parse_markers, split_sentences
+
+    ans = seed_engine.ask("第一届中国新型智慧城市建设峰会的线下主会场设在哪里？")
+    assert not ans.abstained
+    sentences = split_sentences(ans.text)
+    assert sentences and all(parse_markers(s) for s in sentences)
+    numbers = {c.n for c in ans.citations}
+    assert {n for s in sentences for n in parse_markers(s)} <= numbers
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["2023年北京市的GDP是多少？", "杭州亚运会的吉祥物叫什么？", "深圳目前已经建成了多少根智慧杆？"],
+)
+def test_unanswerable_questions_abstain_and_name_closest(seed_engine, question: str) -> None:
+    ans = seed_engine.ask(question)
+    assert ans.abstained
+    assert ans.citations == []
+    assert "没有找到" in ans.text
+    assert ans.closest and "最相关的文章" in ans.text
+
+
+def test_english_refusal_is_in_english(seed_engine) -> None:
+    ans = seed_engine.ask("What is the mascot of the Hangzhou Asian Games?")
+    assert ans.abstained
+    assert ans.text.startswith("The articles do not say")
+
+
+def test_traditional_refusal_is_traditional(seed_engine) -> None:
+    ans = seed_engine.ask("杭州亞運會的吉祥物叫什麼？")
+    assert ans.abstained
+    assert "沒有找到" in ans.text
+
+
+def test_followup_county_level_cities(seed_engine) -> None:
+    first = "哪些城市获得了2023中国领军智慧城市奖？"
+    a1 = seed_engine.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": a1.text}]
+    ans = seed_engine.ask("那县级城市呢？", history=history)
+    assert not ans.abstained
+    assert "宜兴" in ans.text and "昆山" in ans.text
+
+
+def test_followup_pronoun_resolves_to_qingdao(seed_engine) -> None:
+    first = "青岛的新型智慧城市建设排在全国第几？"
+    a1 = seed_engine.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": a1.text}]
+    ans = seed_engine.ask("它一共建了多少个5G基站？", history=history)
+    assert "青岛" in ans.question
+    assert "1.7万" in ans.text
+
+
+def test_without_history_the_pronoun_question_is_not_rewritten(seed_engine) -> None:
+    ans = seed_engine.ask("它一共建了多少个5G基站？")
+    assert ans.question == "它一共建了多少个5G基站？"
+
+
+def test_html_in_question_is_plain_text(seed_engine) -> None:
+    ans = seed_engine.ask("<script>alert(1)</script>青岛建成了多少个5G基站？")
+    assert "1.7万" in ans.text
+    assert "<script>" not in ans.text
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "x" * 2001, "🙂🙂🙂"])
+def test_bad_questions_raise_invalid_question(seed_engine, bad: str) -> None:
+    with pytest.raises(rag.InvalidQuestion):
+        seed_engine.ask(bad)
+
+
+def test_stream_yields_text_then_the_same_answer(seed_engine) -> None:
+    pieces = list(seed_engine.ask_stream("青岛建成了多少个5G基站？"))
+    final = pieces[-1]
+    assert isinstance(final, rag.Answer)
+    text = "".join(p for p in pieces[:-1] if isinstance(p, str))
+    assert text == final.text
+    assert len(pieces) >= 2
+
+
+def test_unknown_mode_is_rejected(seed_engine) -> None:
+    with pytest.raises(rag.InvalidQuestion, match="extractive"):
+        seed_engine.ask("青岛建成了多少个5G基站？", mode="magic")

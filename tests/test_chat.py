@@ -1,0 +1,48 @@
+"""The deterministic follow-up rewrite."""
+
+from __future__ import annotations
+
+from rag.chat import is_followup, proper_nouns, rewrite
+
+
+def test_followup_detection() -> None:
+    assert is_followup("那县级城市呢？")
+    assert is_followup("它一共建了多少个5G基站？")
+    assert is_followup("What about Shenzhen?")
+    assert not is_followup("青岛建成了多少个5G基站？")
+
+
+def test_pronoun_replaced_by_last_proper_noun() -> None:
+    history = [
+        {"role": "user", "content": "青岛的智慧城市建设排名第几？"},
+        {"role": "assistant", "content": "排名第六。[1]"},
+    ]
+    rw = rewrite("它一共建了多少个5G基站？", history)
+    assert rw.question.startswith("青岛")
+    assert rw.context == ""
+
+
+def test_elliptical_question_carries_previous_question_as_context() -> None:
+    history = [{"role": "user", "content": "哪些城市获得了2023中国领军智慧城市奖？"}]
+    rw = rewrite("那县级城市呢？", history)
+    assert rw.question == "那县级城市呢？"
+    assert "领军智慧城市奖" in rw.context
+    assert "县级城市" in rw.standalone and "领军" in rw.standalone
+
+
+def test_standalone_question_ignores_history() -> None:
+    history = [{"role": "user", "content": "哪些城市获得了2023中国领军智慧城市奖？"}]
+    assert rewrite("青岛建成了多少个5G基站？", history).standalone == "青岛建成了多少个5G基站？"
+
+
+def test_only_user_turns_are_used() -> None:
+    history = [
+        {"role": "user", "content": "贵阳举办了什么论坛？"},
+        {"role": "assistant", "content": "青岛也有峰会。"},
+    ]
+    rw = rewrite("它在哪个省？", history)
+    assert rw.question.startswith("贵阳")
+
+
+def test_proper_nouns_finds_places() -> None:
+    assert "青岛" in proper_nouns("青岛新型智慧城市建设稳居第一梯队")
