@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .chunking import chunk_article
@@ -187,8 +187,9 @@ def _ingest_locked(
             old.embed_model, old.fallback_model,
         )
 
-    embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-    if rebuild:
+    embedder = None
+    if rebuild:  # load the model before dropping anything, so a failure leaves the old index
+        embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
         _wipe(index_dir, settings)
     store = VectorStore(index_dir, url=settings.chroma_url)
     prev: LexicalIndex | None = None
@@ -231,7 +232,15 @@ def _ingest_locked(
             added += 1
     for item in skipped:
         log.warning("skipped %s: %s", item.path, item.reason)
+    if not new_chunks and not removed and prev is not None and old is not None and not params_changed:
+        # Only files that still cannot be loaded "changed": nothing to embed or rewrite.
+        return IngestReport(
+            0, 0, 0, len(found), old.chunks, skipped, time.perf_counter() - started,
+            old.embed_model, old.fallback_model,
+        )
 
+    if embedder is None:
+        embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
     _embed_and_store(new_chunks, embedder, store, settings, progress)
 
     # The new lexical generation: kept chunks reuse their tokens, new ones are tokenised.
@@ -272,7 +281,7 @@ def _ingest_locked(
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
         generation=generation,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         chunks=len(records),
         files=dict(sorted(entries.items())),
     )
@@ -312,11 +321,11 @@ def _wipe(index_dir: Path, settings: Settings) -> None:
     mpath = index_dir / "manifest.json"
     if mpath.exists():
         mpath.unlink()
-    if settings.chroma_url:
-        store = VectorStore(index_dir, url=settings.chroma_url)
-        store.delete(sorted(store.all_ids()))
-    else:
-        shutil.rmtree(index_dir / "chroma", ignore_errors=True)
+    try:
+        # Dropping the collection (not just its ids) lets a new model set a new dimension.
+        VectorStore(index_dir, url=settings.chroma_url).drop()
+    except IndexCorrupted:
+        shutil.rmtree(index_dir / "chroma", ignore_errors=True)  # unreadable: start afresh
     for d in index_dir.glob("lexical-*"):
         shutil.rmtree(d, ignore_errors=True)
 

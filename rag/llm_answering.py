@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from .answering import _abstain, _clean_history
 from .chat import rewrite
-from .llm import LLMClient, build_answer_messages, build_condense_messages, is_abstention, parse_condensed
+from .llm import (
+    LLMClient,
+    build_answer_messages,
+    build_condense_messages,
+    is_abstention,
+    parse_condensed,
+)
 from .retrieval import Filters, clean_question
 from .text import detect_script, sentence_spans
 from .types import Answer, Citation, Hit
