@@ -103,9 +103,14 @@ def chunk_article(article: Article, *, size: int, overlap: int) -> list[Chunk]:
         if j >= len(units):
             break
         # Start the next chunk with the trailing sentences that fit in `overlap` tokens,
-        # but always advance by at least one sentence.
+        # but always advance by at least one sentence, and leave room for the next new
+        # sentence (else the next chunk would hold only the overlap: a duplicate).
         back, k = 0, j
-        while k - 1 > i and back + units[k - 1][2] <= overlap:
+        while (
+            k - 1 > i
+            and back + units[k - 1][2] <= overlap
+            and back + units[k - 1][2] + units[j][2] <= size
+        ):
             back += units[k - 1][2]
             k -= 1
         i = k

@@ -175,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Question answering over Chinese news articles, with cited sources. "
         "Configuration comes from RAG_* environment variables or .env (see README).",
     )
-    p.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default) or ERROR")
+    p.add_argument("--log-level", default=None, type=str.upper,
+                   choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                   help="logging level (default WARNING, or RAG_LOG_LEVEL)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="index the corpus (incremental; --rebuild starts over)")

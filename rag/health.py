@@ -77,10 +77,21 @@ def check_index(settings: Settings) -> list[str]:
     corpus = Path(settings.corpus_dir)
     if corpus.exists():
         found, _ = _scan(find_files([corpus]), None)
-        new = sorted(set(found) - set(manifest.files))
+        new = sorted(a for a in set(found) - set(manifest.files) if _loadable(found[a][0]))
         gone = sorted(set(manifest.files) - set(found))
         edited = sorted(a for a in found if a in manifest.files and manifest.files[a].sha256 != found[a][1])
         for label, ids in (("not yet indexed", new), ("deleted from the corpus", gone), ("edited since indexed", edited)):
             if ids:
                 problems.append(f"{len(ids)} article(s) {label} ({', '.join(ids[:5])}): run `rag ingest`")
     return problems
+
+
+def _loadable(path: Path) -> bool:
+    """Whether ingest would index this file (an unusable one is skipped, not pending)."""
+    from .loading import SkipFile, load_article
+
+    try:
+        load_article(path)
+    except (SkipFile, OSError):
+        return False
+    return True

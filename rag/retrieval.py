@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,10 @@ def _date_bound(value: str | None, name: str, default: int) -> int:
     if not value:
         return default
     digits = value.replace("-", "")
+    try:
+        date.fromisoformat(f"{digits[:4]}-{digits[4:6]}-{digits[6:]}")  # a real calendar date
+    except ValueError:
+        digits = ""
     if len(digits) != 8 or not digits.isdigit():
         raise InvalidQuestion(f"Expected {name} as a date YYYY-MM-DD, got {value!r}.")
     return int(digits)

@@ -86,6 +86,11 @@ class VectorStore:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def drop(self) -> None:
+        """Delete the whole collection (through Chroma, so other clients in this process
+        sharing the database stay valid; removing the folder would leave them read-only)."""
+        self.client.delete_collection(COLLECTION)
+
     def all_ids(self) -> set[str]:
         """Every chunk id in the collection (ids only, no vectors)."""
         ids: set[str] = set()

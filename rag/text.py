@@ -137,8 +137,8 @@ _CLOSERS = "”’」』）)》】\"'"
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed; text[start:end] is the sentence.
 
-    Never splits at the "." in "1.7萬": a full stop "." ends a sentence only when followed by
-    white space or the end of the text.
+    Never splits at the "." in "1.7萬": a full stop "." ends a sentence only when followed
+    (after any closing quotes) by white space or the end of the text.
     """
     spans: list[tuple[int, int]] = []
     n = len(text)
@@ -154,8 +154,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             while j < n and (text[j] in _END_CHARS or text[j] in _CLOSERS):
                 j += 1
             cut = j
-        elif c == "." and (i + 1 == n or text[i + 1].isspace()) and i > 0 and not text[i - 1].isdigit():
-            cut = i + 1
+        elif c == "." and i > 0 and not text[i - 1].isdigit():
+            j = i + 1
+            while j < n and text[j] in _CLOSERS:  # 'He said "done." Then': quote stays
+                j += 1
+            if j == n or text[j].isspace():
+                cut = j
         if cut >= 0:
             _add_span(text, start, cut, spans)
             start = cut

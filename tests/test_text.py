@@ -1,0 +1,171 @@
+"""rag.text: sentence spans, normalisation, BM25 tokens and script detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.text import (
+    STOPWORDS,
+    detect_script,
+    normalize,
+    sentence_spans,
+    split_sentences,
+    to_script,
+    tokenize,
+)
+
+# --- sentence_spans -----------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    spans = sentence_spans(text)
+    # The contract: spans index the original text, in order, without overlap.
+    for (s1, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        assert s1 < e1 <= s2
+    assert split_sentences(text) == [text[s:e] for s, e in spans]
+    return [text[s:e] for s, e in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "青岛建成基站。全市覆盖！真的吗？是的；结束",
+            ["青岛建成基站。", "全市覆盖！", "真的吗？", "是的；", "结束"],
+        ),
+        ("半角句号后!问号?分号;最后", ["半角句号后!", "问号?", "分号;", "最后"]),
+        ("他说得很慢…接着说……然后停了", ["他说得很慢…", "接着说……", "然后停了"]),
+        ("真的吗？！当然。", ["真的吗？！", "当然。"]),
+    ],
+)
+def test_sentence_end_marks_full_and_half_width(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("他说：“我们做到了。”随后离开。", ["他说：“我们做到了。”", "随后离开。"]),
+        ("标语写着「智慧城市！」大家鼓掌。", ["标语写着「智慧城市！」", "大家鼓掌。"]),
+        (
+            "书名是《数字中国？》（第二版。）下一句。",
+            ["书名是《数字中国？》", "（第二版。）", "下一句。"],
+        ),
+        ('He said "done." Then left.', ['He said "done."', "Then left."]),
+    ],
+)
+def test_closing_quotes_after_end_mark_stay_in_sentence(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("number", ["1.7萬", "1.7万", "3.5%", "0.5", "2023.05.27", "v1.2.3"])
+def test_decimal_points_never_split(number: str) -> None:
+    text = f"基站数量达到{number}个，增长明显。下一句。"
+    got = sentences(text)
+    assert got == [f"基站数量达到{number}个，增长明显。", "下一句。"]
+
+
+def test_english_full_stop_splits_only_before_space_or_end() -> None:
+    assert sentences("It grew 3.5 percent. Next one.") == ["It grew 3.5 percent.", "Next one."]
+
+
+def test_newlines_split_and_blank_lines_vanish() -> None:
+    text = "第一行标题\n第二行没有句号\n\n  \n第三行。第四句"
+    assert sentences(text) == ["第一行标题", "第二行没有句号", "第三行。", "第四句"]
+
+
+def test_spans_are_trimmed_and_cover_all_non_space_text() -> None:
+    text = "  开头有空格。 \n 中间。\t结尾  "
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["开头有空格。", "中间。", "结尾"]
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n"])
+def test_empty_text_has_no_sentences(text: str) -> None:
+    assert sentence_spans(text) == []
+
+
+# --- normalize and tokenize ---------------------------------------------------------------
+
+
+def test_normalize_folds_width_script_case_and_space() -> None:
+    assert normalize("ＡＢＣ　１２３  青島\t建成") == "abc 123 青岛 建成"
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("青島建成", "青岛建成"),
+        ("數字中國建設峰會", "数字中国建设峰会"),
+        ("智慧城市發展", "智慧城市发展"),
+    ],
+)
+def test_traditional_and_simplified_give_the_same_tokens(traditional: str, simplified: str) -> None:
+    tokens = tokenize(simplified)
+    assert tokens
+    assert tokenize(traditional) == tokens
+
+
+def test_tokens_of_qingdao_sentence() -> None:
+    tokens = tokenize("青島建成")
+    assert "青岛" in tokens
+    assert "建成" in tokens
+
+
+def test_full_width_digits_and_letters_are_normalised() -> None:
+    assert tokenize("５Ｇ基站") == tokenize("5G基站")
+    assert "5g" in tokenize("５Ｇ基站")
+    assert tokenize("ＡＢＣ") == ["abc"]
+
+
+@pytest.mark.parametrize("word", ["什么", "哪些", "多少", "的", "了", "what", "the"])
+def test_stop_words_dropped(word: str) -> None:
+    assert word in STOPWORDS
+    assert word not in tokenize(f"青岛有{word}基站") + tokenize(f"{word} base station")
+
+
+def test_question_words_leave_only_content_words() -> None:
+    tokens = tokenize("青岛有哪些智慧城市应用？什么时候建成的？")
+    assert "哪些" not in tokens and "什么" not in tokens
+    assert {"青岛", "智慧", "城市", "应用", "建成"} <= set(tokens)
+
+
+def test_punctuation_is_not_a_token() -> None:
+    tokens = tokenize("青岛，深圳。“贵阳”！？…（）")
+    assert tokens == ["青岛", "深圳", "贵阳"]
+
+
+def test_search_mode_adds_sub_words() -> None:
+    # A question with the shorter word must still match a text with the compound.
+    assert "千兆" in tokenize("双千兆城市")
+
+
+def test_empty_text_has_no_tokens() -> None:
+    assert tokenize("") == []
+    assert tokenize("  ？！。 ") == []
+
+
+# --- detect_script ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("青岛建成了多少个5G基站？", "zh-Hans"),
+        ("数字中国建设峰会在哪里举行", "zh-Hans"),
+        ("青島建成了多少個5G基站？", "zh-Hant"),
+        ("數字中國建設峰會在哪裡舉行", "zh-Hant"),
+        ("How many 5G base stations does Qingdao have?", "en"),
+        ("12345 !?", "en"),
+    ],
+)
+def test_detect_script(text: str, script: str) -> None:
+    assert detect_script(text) == script
+
+
+def test_to_script_round_trip() -> None:
+    assert to_script("青岛建成", "zh-Hant") == "青島建成"
+    assert to_script("青島建成", "zh-Hans") == "青岛建成"
+    assert to_script("Qingdao", "en") == "Qingdao"
