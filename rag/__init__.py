@@ -21,10 +21,11 @@ from .errors import (
 )
 from .indexing import ingest
 from .retrieval import Filters
-from .types import Answer, Citation, Hit, IndexInfo, IngestReport
+from .types import Answer, ArticleInfo, Citation, Hit, IndexInfo, IngestReport
 
 __all__ = [
     "Answer",
+    "ArticleInfo",
     "Citation",
     "CorpusError",
     "Engine",

@@ -24,6 +24,7 @@ from .chat import Rewrite, rewrite
 from .errors import ModelUnavailable
 from .retrieval import Filters, clean_question
 from .text import Script, content_terms, detect_script, normalize, to_script, tokenize
+from .translate import mostly_latin, term_groups
 from .types import Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -76,25 +77,30 @@ def _type_bonus(qtype: str, sentence: str) -> float:
 class _Terms:
     """Weighted question terms (normalised); carried follow-up terms weigh less.
 
-    A term absent from a text still earns half credit for the share of its sub-words found
-    there ("北京市" in a text that says "北京").
+    Each term is a group of alternatives (one word for a Chinese question; the dictionary
+    translations of one English word); a group counts as found when any alternative is. A
+    Chinese term absent from a text still earns half credit for the share of its sub-words
+    found there ("北京市" in a text that says "北京").
     """
 
-    weights: dict[str, float]
-    parts: dict[str, tuple[str, ...]]
+    groups: list[tuple[tuple[str, ...], float, tuple[str, ...]]]  # alternatives, weight, parts
 
     @property
     def total(self) -> float:
-        return sum(self.weights.values()) or 1.0
+        return sum(w for _, w, _ in self.groups) or 1.0
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {alts[0]: w for alts, w, _ in self.groups}
 
     def coverage(self, normalised_text: str) -> float:
         got = 0.0
-        for t, w in self.weights.items():
-            if t in normalised_text:
+        for alts, w, parts in self.groups:
+            if any(a in normalised_text for a in alts):
                 got += w
-            elif self.parts.get(t):
-                found = sum(1 for p in self.parts[t] if p in normalised_text)
-                got += 0.5 * w * found / len(self.parts[t])
+            elif parts:
+                found = sum(1 for p in parts if p in normalised_text)
+                got += 0.5 * w * found / len(parts)
         return got / self.total
 
 
@@ -108,19 +114,22 @@ FRAME_WORDS = frozenset(
 
 def _terms(engine: Engine, rw: Rewrite) -> _Terms:
     lex = engine._current().lexical
-    weights: dict[str, float] = {}
-    parts: dict[str, tuple[str, ...]] = {}
+    found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
     for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
-        for term in content_terms(text):
-            if term in FRAME_WORDS:
+        if mostly_latin(text):
+            groups = [tuple(normalize(t) for t in g) for g in term_groups(text)]
+        else:
+            groups = [(t,) for t in content_terms(text) if t not in FRAME_WORDS]
+        for alts in groups:
+            if not alts or not alts[0]:
                 continue
-            w = lex.idf(term) * factor
-            if len(term) == 1:  # single characters match almost anywhere
+            w = max(lex.idf(a) for a in alts) * factor
+            if all(len(a) == 1 for a in alts):  # single characters match almost anywhere
                 w *= 0.3
-            if w > weights.get(term, 0.0):
-                weights[term] = w
-                parts[term] = tuple(p for p in tokenize(term) if p != term and len(p) >= 2)
-    return _Terms(weights, parts)
+            if w > found.get(alts, (0.0, ()))[0]:
+                parts = tuple(p for p in tokenize(alts[0]) if p != alts[0] and len(p) >= 2)
+                found[alts] = (w, parts if len(alts) == 1 else ())
+    return _Terms([(alts, w, parts) for alts, (w, parts) in found.items()])
 
 
 @dataclass(frozen=True)

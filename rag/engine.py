@@ -19,7 +19,8 @@ from .manifest import Manifest, load_manifest, manifest_path
 from .retrieval import Filters, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int
 from .text import tokenize
-from .types import Answer, Hit, IndexInfo
+from .translate import mostly_latin, translate_query
+from .types import Answer, ArticleInfo, Hit, IndexInfo
 
 log = logging.getLogger("rag")
 
@@ -34,6 +35,15 @@ class _State:
     article_of: np.ndarray  # record index -> article id
     date_of: np.ndarray  # record index -> yyyymmdd int (0 unknown)
     source_of: np.ndarray  # record index -> source outlet
+
+
+def lexical_query(query: str) -> str:
+    """What BM25 searches for: the query itself, or for an English question its Chinese
+    translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only."""
+    if not mostly_latin(query):
+        return query
+    terms = translate_query(query)
+    return " ".join(t for t, _ in terms) if terms else query
 
 
 class Engine:
@@ -135,6 +145,14 @@ class Engine:
             chunk_overlap=m.chunk_overlap,
         )
 
+    def articles(self) -> list[ArticleInfo]:
+        """Every indexed article with its metadata, sorted by id."""
+        files = self._current().manifest.files
+        return [
+            ArticleInfo(aid, e.title, e.date or None, e.source, e.url, e.chunks)
+            for aid, e in sorted(files.items())
+        ]
+
     # ---- search ----------------------------------------------------------------------
     def search(
         self, query: str, *, k: int = 5, filters: Filters | Mapping[str, Any] | None = None
@@ -169,7 +187,7 @@ class Engine:
         if mask is not None and not mask.any():
             return []
         depth = max(s.candidates, k)
-        bm25_idx = top_n(lex.scores(tokenize(query)), depth, mask)
+        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query))), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
         dense_ids: list[str] = []
         dense_weight = s.fallback_dense_weight if state.manifest.fallback_model else s.dense_weight

