@@ -123,7 +123,8 @@ def _terms(engine: Engine, rw: Rewrite) -> _Terms:
         for alts in groups:
             if not alts or not alts[0]:
                 continue
-            w = max(lex.idf(a) for a in alts) * factor
+            # A group is as specific as its primary (first-ranked) alternative.
+            w = lex.idf(alts[0]) * factor
             if all(len(a) == 1 for a in alts):  # single characters match almost anywhere
                 w *= 0.3
             if w > found.get(alts, (0.0, ()))[0]:
@@ -177,8 +178,7 @@ def _candidates(
 _ABSTAIN = {
     "zh-Hans": "文章中没有找到这个问题的答案。",
     "zh-Hant": "文章中沒有找到這個問題的答案。",
-    "en": "The articles do not say (English questions are matched against Chinese articles by "
-    "the multilingual embedding model; with the offline fallback model, ask in Chinese).",
+    "en": "The articles do not say.",
 }
 _CLOSEST = {"zh-Hans": "最相关的文章：", "zh-Hant": "最相關的文章：", "en": " Closest articles: "}
 
