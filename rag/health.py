@@ -42,7 +42,7 @@ def check_index(settings: Settings) -> list[str]:
     """Problems found comparing Chroma, the BM25 generation, the manifest and the corpus."""
     from .indexing import _scan
     from .loading import find_files
-    from .store import VectorStore
+    from .store import open_store
 
     index_dir = settings.index_dir
     try:
@@ -54,7 +54,7 @@ def check_index(settings: Settings) -> list[str]:
     problems: list[str] = []
     try:
         lexical = LexicalIndex.load(manifest.lexical_dir(index_dir))
-        store = VectorStore(index_dir, url=settings.chroma_url, create=False)
+        store = open_store(settings, create=False)
         dense_ids = store.all_ids()
     except RagError as exc:
         return [str(exc)]

@@ -27,7 +27,7 @@ from .errors import CorpusError, IndexCorrupted, ModelMismatch, RagError
 from .lexical import ChunkRecord, LexicalIndex
 from .loading import SkipFile, find_files, load_article
 from .manifest import FileEntry, Manifest, load_manifest, save_manifest
-from .store import VectorStore, chunk_metadata
+from .store import VectorStore, chunk_metadata, open_store
 from .text import tokenize
 from .types import Article, Chunk, IngestReport, Skipped
 
@@ -191,7 +191,7 @@ def _ingest_locked(
     if rebuild:  # load the model before dropping anything, so a failure leaves the old index
         embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
         _wipe(index_dir, settings)
-    store = VectorStore(index_dir, url=settings.chroma_url)
+    store = open_store(settings)
     prev: LexicalIndex | None = None
     if old and lexical_ok:
         try:
@@ -207,6 +207,7 @@ def _ingest_locked(
     new_chunks: list[tuple[Chunk, Article]] = []
     added = updated = 0
     for aid in changed:
+        _checkpoint("load")
         path, sha, size, mtime = found[aid]
         try:
             article = load_article(path, path.read_bytes())
@@ -286,6 +287,11 @@ def _ingest_locked(
         files=dict(sorted(entries.items())),
     )
     save_manifest(index_dir, manifest)
+    _checkpoint("saved")
+    if settings.chroma_url:  # let replicas sharing the server know what changed
+        from .replica import server_info
+
+        store.write_info(server_info(manifest))
     _cleanup_generations(index_dir, generation)
     return IngestReport(
         added, updated, len(removed), len(found) - added - updated, len(records), skipped,
@@ -303,7 +309,7 @@ def _embed_and_store(
     """Embed in batches and upsert each batch, with a progress bar over chunks."""
     from tqdm import tqdm
 
-    batch = max(settings.embed_batch_size * 4, 64)
+    batch = settings.embed_batch_size * 4  # chunks per upsert round trip
     bar = tqdm(total=len(new_chunks), unit="chunk", desc="embedding", disable=not progress)
     for i in range(0, len(new_chunks), batch):
         part = new_chunks[i : i + batch]
@@ -323,7 +329,7 @@ def _wipe(index_dir: Path, settings: Settings) -> None:
         mpath.unlink()
     try:
         # Dropping the collection (not just its ids) lets a new model set a new dimension.
-        VectorStore(index_dir, url=settings.chroma_url).drop()
+        open_store(settings).drop()
     except IndexCorrupted:
         shutil.rmtree(index_dir / "chroma", ignore_errors=True)  # unreadable: start afresh
     for d in index_dir.glob("lexical-*"):

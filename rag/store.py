@@ -10,10 +10,14 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .config import Settings, chroma_headers
 from .errors import IndexCorrupted, RagError
 from .types import Article, Chunk
 
 COLLECTION = "chunks"
+# A one-record collection describing the index (model, generation...), so that app replicas
+# sharing a Chroma server can tell which model to load and when to refresh their BM25 copy.
+META_COLLECTION = "rag_index"
 log = logging.getLogger("rag")
 
 
@@ -41,7 +45,10 @@ def chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
 class VectorStore:
     """Thin wrapper over one Chroma collection in cosine space."""
 
-    def __init__(self, index_dir: Path, *, url: str = "", create: bool = True):
+    def __init__(
+        self, index_dir: Path, *, url: str = "", create: bool = True,
+        headers: dict[str, str] | None = None,
+    ):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -54,6 +61,7 @@ class VectorStore:
                     host=parsed.hostname or "127.0.0.1",
                     port=parsed.port or 8000,
                     ssl=parsed.scheme == "https",
+                    headers=headers or None,
                     settings=chroma_settings,
                 )
             else:
@@ -82,6 +90,22 @@ class VectorStore:
                 "`rag ingest --rebuild`"
             ) from exc
         self._max_batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
+
+    def write_info(self, info: dict[str, Any]) -> None:
+        """Record what the index is (scalars only) beside the chunks."""
+        meta = self.client.get_or_create_collection(META_COLLECTION)
+        meta.upsert(ids=["index"], documents=["rag index"], metadatas=[info],
+                    embeddings=[[0.0]])
+
+    def read_info(self) -> dict[str, Any] | None:
+        """The record written by `write_info`, or None."""
+        try:
+            meta = self.client.get_collection(META_COLLECTION)
+            got = meta.get(ids=["index"], include=["metadatas"])
+        except Exception:  # noqa: BLE001 - no record yet
+            return None
+        metas = got.get("metadatas") or []
+        return dict(metas[0]) if metas and metas[0] else None
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -153,3 +177,11 @@ class VectorStore:
             if len(got["ids"]) < page:
                 return out
             offset += page
+
+
+def open_store(settings: Settings, *, create: bool = True) -> VectorStore:
+    """The vector store the settings point at: a Chroma server or the on-disk one."""
+    return VectorStore(
+        settings.index_dir, url=settings.chroma_url, create=create,
+        headers=chroma_headers(settings),
+    )

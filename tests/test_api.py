@@ -65,3 +65,12 @@ def test_results_are_frozen_dataclasses(cls: type) -> None:
     first = dataclasses.fields(cls)[0].name
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(instance, first, "changed")
+
+
+def test_chroma_auth_headers() -> None:
+    from rag.config import chroma_headers
+
+    assert chroma_headers(rag.Settings(chroma_auth_token="")) == {}
+    assert chroma_headers(rag.Settings(chroma_auth_token="s3")) == {"Authorization": "Bearer s3"}
+    custom = rag.Settings(chroma_auth_token="s3", chroma_auth_header="X-Chroma-Token")
+    assert chroma_headers(custom) == {"X-Chroma-Token": "s3"}
