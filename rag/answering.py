@@ -48,6 +48,28 @@ _PLACE = re.compile(r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|
 _PERSON = re.compile(r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出")
 
 
+# "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
+# questions need a percentage. Without such a sentence in the passages, the answer is absent.
+_MEASURE_Q = re.compile(r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])")
+_PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
+_NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
+
+
+def required_pattern(question: str) -> re.Pattern[str] | None:
+    """What a sentence must contain to answer a count or percentage question, if anything.
+
+    Matched against normalised (simplified, half-width) text.
+    """
+    question = normalize(question)
+    if _PERCENT_Q.search(question):
+        return re.compile(r"[%％]|百分之|百分点|個百分點")
+    m = _MEASURE_Q.search(question)
+    if m:
+        unit = re.escape(m.group(1))
+        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{unit}")
+    return None
+
+
 def question_type(question: str) -> str:
     """One of date, number, list, place, who, what (the default)."""
     for name, pattern in _TYPE_PATTERNS:
@@ -128,8 +150,11 @@ def _terms(engine: Engine, rw: Rewrite) -> _Terms:
             if all(len(a) == 1 for a in alts):  # single characters match almost anywhere
                 w *= 0.3
             if w > found.get(alts, (0.0, ()))[0]:
+                # Sub-word credit only for a term the corpus uses somewhere: a compound the
+                # articles never mention ("数据中心") is absent, even if "数据" and "中心" occur.
                 parts = tuple(p for p in tokenize(alts[0]) if p != alts[0] and len(p) >= 2)
-                found[alts] = (w, parts if len(alts) == 1 else ())
+                known = lex.knows(alts[0])
+                found[alts] = (w, parts if len(alts) == 1 and known else ())
     return _Terms([(alts, w, parts) for alts, (w, parts) in found.items()])
 
 
@@ -241,7 +266,11 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
     return chosen
 
 
-def _compose(chosen: list[_Candidate], script: Script) -> tuple[str, list[Citation]]:
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
+
+
+def _compose(chosen: list[_Candidate], script: Script, qtype: str = "what") -> tuple[str, list[Citation]]:
     citations: list[Citation] = []
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
@@ -253,6 +282,9 @@ def _compose(chosen: list[_Candidate], script: Script) -> tuple[str, list[Citati
         if script != "en":
             sentence = to_script(sentence, script)
         end = "" if re.search(r"[。！？!?…”」』]$", sentence) else "。"
+        if qtype == "date" and c.hit.date and not _YEAR.search(sentence):
+            # "11月19日讯" alone does not say which year: the article's date does.
+            sentence = _DATED[script].format(date=c.hit.date) + sentence
         parts.append(f"{sentence}{end}[{n}]")
     return "".join(parts) if script != "en" else " ".join(parts), citations
 
@@ -291,6 +323,9 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     terms = _terms(engine, rw)
     qtype = question_type(rw.question)
     cands, best_passage = _candidates(hits, terms, qtype, rw.question)
+    need = required_pattern(rw.question)
+    if need is not None:
+        cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
     s = engine.settings
     if (
         not cands
@@ -300,7 +335,7 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     ):
         return _abstain(rw.standalone, script, hits)
     chosen = _select(cands, qtype)
-    text, citations = _compose(chosen, script)
+    text, citations = _compose(chosen, script, qtype)
     return Answer(text=text, citations=citations, abstained=False, unsupported=[],
                   mode="extractive", question=rw.standalone)
 

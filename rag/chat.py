@@ -1,11 +1,13 @@
 """Follow-up questions: a deterministic rewrite of the question from the conversation.
 
-Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, 该, 这个, it,
-they, ...), opens elliptically (那, 那么, 还有, 另外, "and", "what about") or ends in 呢, or
-names no topic of its own (at most one content word). Then
-- a pronoun is replaced by the most recent proper noun (place, person, organisation) of the
-  earlier user turns ("它一共建了多少个5G基站？" after a question on 青岛 -> "青岛一共建了...");
-- otherwise the earlier user question is carried along as context: it is added to the search
+Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, it, they), a
+demonstrative (这个, 该, 其中, this, there), opens elliptically (那, 那么, 还有, 另外, "and",
+"what about") or ends in 呢, or names no topic of its own (at most one content word). Then
+- a bare pronoun (它, 它们, 他们, it, they) is replaced by the first proper noun (place,
+  person, organisation) of the latest earlier user turn that has one ("它一共建了多少个5G基站？"
+  after a question on 青岛 -> "青岛一共建了...");
+- otherwise (a demonstrative such as 这个博览会 already names its noun; an elliptical
+  question names only what changed) the earlier user question is carried along as context: it is added to the search
   text, and its words count half as much as the new question's when choosing sentences
   ("那县级城市呢？" after "哪些城市获得了2023中国领军智慧城市奖？" searches both, and prefers
   sentences about 县级城市).
@@ -20,7 +22,10 @@ from dataclasses import dataclass
 
 from .text import content_terms
 
-_PRONOUN = re.compile(r"它们|它|他们|他們|她们|她們|该市|該市|该地|該地|该会|該會|其|这个|這個|那个|那個|这些|這些|这里|這裡|那里|那裡|\b(it|its|they|them|their|there|this|that|these|those)\b", re.I)
+# Bare pronouns stand for an entity and are replaced; demonstratives qualify a noun the
+# question already names, so they only mark the question as a follow-up.
+_PRONOUN = re.compile(r"它们|它們|它|他们|他們|她们|她們|\b(it|its|they|them|their)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"该|該|其中|这个|這個|那个|那個|这些|這些|那些|这里|這裡|那里|那裡|这次|這次|那次|此次|\b(this|that|these|those|there)\b", re.I)
 _ELLIPTIC_START = re.compile(r"^(那么|那麼|那|还有|還有|另外|此外|and\b|what about\b|how about\b|and what\b)", re.I)
 _ELLIPTIC_END = re.compile(r"呢[？?！!。.\s]*$")
 _posseg_lock = threading.Lock()
@@ -45,7 +50,7 @@ class Rewrite:
 def is_followup(question: str) -> bool:
     q = question.strip()
     return bool(
-        _PRONOUN.search(q) or _ELLIPTIC_START.search(q) or _ELLIPTIC_END.search(q)
+        _PRONOUN.search(q) or _DEMONSTRATIVE.search(q) or _ELLIPTIC_START.search(q) or _ELLIPTIC_END.search(q)
         or len(content_terms(q)) <= 1
     )
 

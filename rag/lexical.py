@@ -82,6 +82,10 @@ class LexicalIndex:
             ) from exc
         return cls(records, bm25, tokens)
 
+    def knows(self, token: str) -> bool:
+        """Whether the token occurs in any chunk."""
+        return token in self._vocab
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over chunks (unknown token: the maximum)."""
         n = max(len(self.records), 1)
