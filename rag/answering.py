@@ -266,6 +266,7 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
     return chosen
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
 
@@ -300,7 +301,8 @@ def _prepare(
     question = clean_question(question, max_chars=s.max_question_chars)
     history = _clean_history(history)
     script = detect_script(question)
-    rw = rewrite(question, history)
+    # Markup in a question is text to show, not words to search for.
+    rw = rewrite(_TAG.sub(" ", question).strip() or question, history)
     k = k or s.top_k
     hits = engine._search(rw.search_text, k=k, filters=Filters.coerce(filters))
     return rw, script, hits
