@@ -156,3 +156,39 @@ def test_help_lists_the_commands(cli: Cli) -> None:
     assert result.returncode == 0
     for command in ("ingest", "info", "search", "ask", "chat", "eval", "serve"):
         assert re.search(rf"\b{command}\b", result.stdout), command
+
+
+def test_ask_json_and_sources(cli: Cli) -> None:
+    out = cli.run("ask", "青岛建成了多少个5G基站？", "--json")
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert "1.7万" in answer["text"] and answer["abstained"] is False
+    assert answer["citations"][0]["article_id"] == "qingdao"
+    plain = cli.run("ask", "青岛建成了多少个5G基站？")
+    assert plain.returncode == 0 and "[1] " in plain.stdout and "“" in plain.stdout
+
+
+def test_chat_keeps_history_and_commands(cli: Cli) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    environ.update(RAG_CORPUS_DIR=str(cli.corpus), RAG_INDEX_DIR=str(cli.index),
+                   HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    script = "青岛建成了多少个5G基站？\n/sources\n/reset\n/sources\n\n/quit\n"
+    out = subprocess.run([*COMMAND, "chat"], input=script, env=environ, capture_output=True,
+                         text=True, encoding="utf-8", timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "1.7万" in out.stdout
+    assert "[1] " in out.stdout  # /sources listed the citation
+    assert "(conversation cleared)" in out.stdout
+    assert "(no sources yet)" in out.stdout  # after /reset
+    assert "Traceback" not in out.stderr
+
+
+def test_chat_shows_bad_question_message_and_goes_on(cli: Cli) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    environ.update(RAG_CORPUS_DIR=str(cli.corpus), RAG_INDEX_DIR=str(cli.index),
+                   HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    script = "🙂🙂\n青岛建成了多少个5G基站？\n"
+    out = subprocess.run([*COMMAND, "chat"], input=script, env=environ, capture_output=True,
+                         text=True, encoding="utf-8", timeout=300)
+    assert out.returncode == 0
+    assert "error:" in out.stdout and "1.7万" in out.stdout
