@@ -5,7 +5,8 @@ articles of the top-10 passages), context recall@k (answer phrases in the top-k 
 the answer's key-phrase recall, citation precision and coverage, whether it declined
 exactly when it should, and latency. Follow-ups are searched with the standalone question
 `engine.ask` answered (`Answer.question`), so retrieval is scored as the answerer saw it.
-Everything is deterministic except the latencies.
+Everything is deterministic except the latencies. What `rag eval` prints and writes (tables,
+report.md, the chart, JSON) is formatted in `rag.eval_report`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ METRICS = (
     "refusal_accuracy",
 )
 RANK_DEPTH = 10  # passages searched for the article ranking (MRR@10, nDCG@10)
-SHOW_FAILURES = 30  # failures printed in the terminal; --json and --report hold all
 
 
 # ---- questions ---------------------------------------------------------------------------
@@ -76,12 +76,15 @@ class _Bad(Exception):
     """A malformed question line; the message is the reason."""
 
 
+def _show(value: Any) -> str:
+    """A JSON value as the file spells it, for error messages."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _strings(obj: dict[str, Any], key: str) -> tuple[str, ...]:
     value = obj[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Bad(
-            f"'{key}' must be a list of strings, got {json.dumps(value, ensure_ascii=False)}"
-        )
+        raise _Bad(f"'{key}' must be a list of strings, got {_show(value)}")
     for i, v in enumerate(value):
         if not m.match_norm(v):
             raise _Bad(f"'{key}[{i}]' is empty")
@@ -91,17 +94,13 @@ def _strings(obj: dict[str, Any], key: str) -> tuple[str, ...]:
 def _text(obj: dict[str, Any], key: str) -> str:
     value = obj[key]
     if not isinstance(value, str) or not value.strip():
-        raise _Bad(
-            f"'{key}' must be a non-empty string, got {json.dumps(value, ensure_ascii=False)}"
-        )
+        raise _Bad(f"'{key}' must be a non-empty string, got {_show(value)}")
     return value
 
 
 def _history(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, list):
-        raise _Bad(
-            f"'history' must be a list of turns, got {json.dumps(value, ensure_ascii=False)}"
-        )
+        raise _Bad(f"'history' must be a list of turns, got {_show(value)}")
     turns = []
     for i, turn in enumerate(value):
         if not isinstance(turn, dict) or set(turn) != {"role", "content"}:
@@ -140,9 +139,7 @@ def _parse_line(line: str, number: int) -> Question:
     if not answerable and (answers or evidence):
         raise _Bad("'answers' and 'evidence' must be empty when 'answerable' is false")
     if obj["lang"] not in VALID_LANGS:
-        raise _Bad(
-            f"'lang' must be one of {', '.join(VALID_LANGS)}, got {json.dumps(obj['lang'], ensure_ascii=False)}"
-        )
+        raise _Bad(f"'lang' must be one of {', '.join(VALID_LANGS)}, got {_show(obj['lang'])}")
     return Question(
         id=_text(obj, "id"),
         question=_text(obj, "question"),
@@ -257,13 +254,13 @@ def score(
     q: Question,
     *,
     search_query: str,
-    ranked_articles: Sequence[str],
-    contexts: Sequence[str],
-    answer: str,
-    abstained: bool,
-    cited: Sequence[str],
-    search_ms: float,
-    ask_ms: float,
+    ranked_articles: Sequence[str] = (),
+    contexts: Sequence[str] = (),
+    answer: str = "",
+    abstained: bool = False,
+    cited: Sequence[str] = (),
+    search_ms: float = 0.0,
+    ask_ms: float = 0.0,
     error: str = "",
     notice: str = "",
 ) -> Record:
@@ -271,7 +268,8 @@ def score(
 
     `ranked_articles` holds one article id per retrieved passage (repeats allowed),
     `contexts` the texts of the passages scored for context recall, `answer` the answer
-    text (markers included), `cited` the article id of each citation used in it.
+    text (markers included), `cited` the article id of each citation used in it. Left
+    out, they mean nothing came back, as when the system raised `error`.
     """
     from .verify import strip_markers
 
@@ -403,6 +401,9 @@ class EvalResult:
         }
 
 
+# ---- running ----------------------------------------------------------------------------
+
+
 def _progress(items: Sequence[Question], show: bool, label: str) -> Iterable[Question]:
     if not show:
         return items
@@ -487,20 +488,7 @@ def evaluate(
             hits = engine.search(query, k=max(RANK_DEPTH, k))
             t2 = time.perf_counter()
         except RagError as exc:
-            records.append(
-                score(
-                    q,
-                    search_query=q.question,
-                    ranked_articles=[],
-                    contexts=[],
-                    answer="",
-                    abstained=False,
-                    cited=[],
-                    search_ms=0.0,
-                    ask_ms=0.0,
-                    error=str(exc),
-                )
-            )
+            records.append(score(q, search_query=q.question, error=str(exc)))
             continue
         used = set(parse_markers(ans.text))
         records.append(
@@ -575,6 +563,11 @@ def evaluate_baseline(
 # ---- thresholds ---------------------------------------------------------------------------
 
 
+def _check_metric(key: str, source: str) -> None:
+    if key not in METRICS:
+        raise RagError(f"{source}: unknown metric {key!r}; valid metrics: {', '.join(METRICS)}")
+
+
 def load_thresholds(path: str | Path) -> dict[str, float]:
     """Read a thresholds file: a JSON object of metric name -> floor between 0 and 1."""
     path = Path(path)
@@ -587,8 +580,7 @@ def load_thresholds(path: str | Path) -> dict[str, float]:
     if not isinstance(data, dict):
         raise RagError(f"thresholds file {path} must hold a JSON object of metric -> floor")
     for key, value in data.items():
-        if key not in METRICS:
-            raise RagError(f"{path}: unknown metric {key!r}; valid metrics: {', '.join(METRICS)}")
+        _check_metric(key, str(path))
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise RagError(
                 f"{path}: the floor of {key} must be a number between 0 and 1, got {value!r}"
@@ -604,10 +596,7 @@ def check_thresholds(result: EvalResult, thresholds: Mapping[str, float]) -> lis
     """
     failures = []
     for key, floor in thresholds.items():
-        if key not in METRICS:
-            raise RagError(
-                f"unknown metric {key!r} in thresholds; valid metrics: {', '.join(METRICS)}"
-            )
+        _check_metric(key, "thresholds")
         value = result.overall.metrics[key]
         if value is None:
             if floor > 0:
@@ -617,257 +606,6 @@ def check_thresholds(result: EvalResult, thresholds: Mapping[str, float]) -> lis
         elif value < floor - 1e-9:
             failures.append(f"{key} {value:.3f} is below its floor {floor:.3f}")
     return failures
-
-
-# ---- output -------------------------------------------------------------------------------
-
-_SHORT = {
-    "hit@1": "hit@1",
-    "hit@5": "hit@5",
-    "mrr@10": "mrr@10",
-    "ndcg@10": "ndcg@10",
-    "context_recall": "ctx@{k}",
-    "answer_recall": "ans_rec",
-    "exact": "exact",
-    "citation_precision": "cit_prec",
-    "citation_coverage": "cit_cov",
-    "refusal_accuracy": "refusal",
-}
-
-
-def _f(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
-def _groups(result: EvalResult) -> list[tuple[str, Aggregate]]:
-    return (
-        [("overall", result.overall)]
-        + [(f"type {t}", a) for t, a in result.by_type.items()]
-        + [(f"lang {g}", a) for g, a in result.by_lang.items()]
-    )
-
-
-def metric_rows(result: EvalResult) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the metrics table: overall, per type, per lang."""
-    k = result.config.get("k", "")
-    header = ["group", "n"] + [_SHORT[key].format(k=k) for key in METRICS]
-    rows = [
-        [name, str(a.n)] + [_f(a.metrics[key]) for key in METRICS] for name, a in _groups(result)
-    ]
-    return header, rows
-
-
-def comparison_rows(ours: EvalResult, base: EvalResult) -> tuple[list[str], list[list[str]]]:
-    """Ours vs baseline: overall metrics, then hit@5 and answer recall per group."""
-    header = ["metric", "ours", "baseline", "diff"]
-    rows = []
-    for key in METRICS:
-        a, b = ours.overall.metrics[key], base.overall.metrics[key]
-        diff = "-" if a is None or b is None else f"{a - b:+.2f}"
-        rows.append([key, _f(a), _f(b), diff])
-    rows.append(
-        [
-            "answer length (chars)",
-            _f(ours.overall.answer_chars, 0),
-            _f(base.overall.answer_chars, 0),
-            "",
-        ]
-    )
-    for name in ("search_p50", "ask_p50"):
-        rows.append(
-            [
-                f"{name} (ms)",
-                _f(ours.overall.latency_ms[name], 0),
-                _f(base.overall.latency_ms[name], 0),
-                "",
-            ]
-        )
-    for (name, ga), (_, gb) in zip(_groups(ours)[1:], _groups(base)[1:], strict=True):
-        for key in ("hit@5", "answer_recall"):
-            x, y = ga.metrics[key], gb.metrics[key]
-            if x is not None or y is not None:
-                diff = "-" if x is None or y is None else f"{x - y:+.2f}"
-                rows.append([f"{key} {name}", _f(x), _f(y), diff])
-    return header, rows
-
-
-def text_table(header: list[str], rows: list[list[str]]) -> str:
-    """Columns aligned: the first left, the rest right."""
-    cells = [header, *rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-
-    def line(r: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
-
-
-def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table."""
-
-    def esc(c: str) -> str:
-        return c.replace("|", "\\|").replace("\n", " ")
-
-    out = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
-    ]
-    return "\n".join(out + ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows])
-
-
-def latency_line(result: EvalResult) -> str:
-    lat = result.overall.latency_ms
-    return (
-        f"latency (ms): search p50 {_f(lat['search_p50'], 0)}, p95 {_f(lat['search_p95'], 0)}; "
-        f"ask p50 {_f(lat['ask_p50'], 0)}, p95 {_f(lat['ask_p95'], 0)}"
-    )
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def failure_lines(r: Record) -> list[str]:
-    """A failed question in four lines: reasons, question, expected, what came back."""
-    lines = [f"{r.id} [{r.type}/{r.lang}] " + "; ".join(r.failure_reasons())]
-    q = r.question + (f"  (searched as: {r.search_query})" if r.search_query != r.question else "")
-    lines.append(f"  Q: {_clip(q, 200)}")
-    if r.answerable:
-        miss = f" (missing: {', '.join(r.missing)})" if r.missing else ""
-        lines.append(f"  expected: {', '.join(r.answers)}{miss} in {', '.join(r.evidence)}")
-    else:
-        lines.append("  expected: decline (the articles do not say)")
-    got = "(declined) " if r.abstained else ""
-    lines.append(f"  got: {got}{_clip(r.answer)}")
-    lines.append(f"  top articles: {', '.join(r.top_articles[:5]) or '-'}")
-    return lines
-
-
-def format_failures(result: EvalResult, limit: int | None = SHOW_FAILURES) -> str:
-    fails = result.failures
-    if not fails:
-        return f"{result.system}: no failed questions"
-    out = [f"{result.system}: {len(fails)} of {len(result.records)} questions failed"]
-    for r in fails[:limit]:
-        out += failure_lines(r)
-    if limit is not None and len(fails) > limit:
-        out.append(f"... and {len(fails) - limit} more (all are in --json and --report)")
-    return "\n".join(out)
-
-
-def format_result(result: EvalResult) -> str:
-    header, rows = metric_rows(result)
-    return f"{result.system}\n{text_table(header, rows)}\n{latency_line(result)}"
-
-
-def _chart(result: EvalResult, path: Path) -> None:
-    """Grouped bars per question type: hit@5, context recall, answer recall, refusal accuracy."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    keys = ("hit@5", "context_recall", "answer_recall", "refusal_accuracy")
-    types = list(result.by_type)
-    fig = Figure(figsize=(max(6.0, 1.1 * len(types) + 2), 4.2))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    width = 0.8 / len(keys)
-    for i, key in enumerate(keys):
-        values = [result.by_type[t].metrics[key] for t in types]
-        xs = [x + (i - (len(keys) - 1) / 2) * width for x in range(len(types))]
-        ax.bar(xs, [float("nan") if v is None else v for v in values], width, label=key)
-    ax.set_xticks(range(len(types)), [f"{t}\n(n={result.by_type[t].n})" for t in types], fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("score")
-    ax.set_title(f"{result.system}: metrics by question type")
-    ax.legend(fontsize=8, ncols=len(keys), loc="lower center", bbox_to_anchor=(0.5, 1.08))
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-
-
-def write_report(
-    folder: str | Path,
-    results: Sequence[EvalResult],
-    *,
-    questions_file: str,
-    baseline: EvalResult | None = None,
-    threshold_failures: list[str] | None = None,
-) -> Path:
-    """Write `report.md` and `metrics_by_type.png` (of the first result) to `folder`."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    main = results[0]
-    cfg = main.config
-    lines = [
-        "# Evaluation report",
-        "",
-        f"Questions: `{questions_file}` ({len(main.records)}, {main.overall.answerable} answerable).",
-        "",
-        "## Settings",
-        "",
-        md_table(
-            ["setting", "value"],
-            [
-                [
-                    "index",
-                    f"{cfg['index_dir']} ({cfg['articles']} articles, {cfg['chunks']} chunks)",
-                ],
-                [
-                    "embedding model",
-                    cfg["embed_model"] + (" (offline fallback)" if cfg["fallback_model"] else ""),
-                ],
-                ["chunking", f"{cfg['chunk_size']} tokens, {cfg['chunk_overlap']} overlap"],
-                [
-                    "fusion",
-                    f"RRF k={cfg['rrf_k']}, BM25 weight {cfg['bm25_weight']}, dense weight "
-                    f"{cfg['dense_weight']}, {cfg['candidates']} candidates per channel",
-                ],
-                ["reranker", cfg["rerank_model"] or "off"],
-                [
-                    "answerer reads",
-                    f"top {cfg['top_k']} passages; abstain threshold {cfg['abstain_threshold']}",
-                ],
-                [
-                    "scored",
-                    f"article ranking from the top {cfg['rank_depth']} passages; context recall@{cfg['k']}",
-                ],
-            ],
-        ),
-        "",
-    ]
-    for res in results:
-        header, rows = metric_rows(res)
-        lines += [f"## {res.system}", "", md_table(header, rows), "", latency_line(res), ""]
-    if baseline is not None:
-        header, rows = comparison_rows(main, baseline)
-        lines += [
-            "## Ours vs the llama-index baseline",
-            "",
-            f"Baseline: {baseline.config['splitter']}, same embedding model, ephemeral Chroma, "
-            "top 2 chunks; its answer is the two chunks concatenated, it sees no history, "
-            "never declines, and its two source chunks count as its citations.",
-            "",
-            md_table(header, rows),
-            "",
-        ]
-    if threshold_failures is not None:
-        lines += ["## Thresholds", ""]
-        lines += [f"- {f}" for f in threshold_failures] or ["All metrics at or above their floors."]
-        lines.append("")
-    lines += ["## Metrics by type", "", "![metrics by type](metrics_by_type.png)", ""]
-    for res in [*results, *([baseline] if baseline is not None else [])]:
-        fails = res.failures
-        lines += [f"## Failures: {res.system} ({len(fails)} of {len(res.records)})", ""]
-        for r in fails:
-            first, *rest = failure_lines(r)
-            lines += [f"- **{first}**"] + [f"  {x.strip()}  " for x in rest]
-        lines.append("")
-    (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
-    _chart(main, folder / "metrics_by_type.png")
-    return folder / "report.md"
 
 
 # ---- command line -------------------------------------------------------------------------
@@ -892,12 +630,38 @@ def _check_evidence(engine: Engine, questions: Sequence[Question], path: str) ->
         )
 
 
+def _run_baseline(
+    settings: Settings,
+    engine: Engine,
+    questions: Sequence[Question],
+    *,
+    articles: int,
+    config: Mapping[str, Any],
+    show: bool,
+) -> EvalResult:
+    """Build the llama-index baseline over the corpus (`articles`: the index's) and score it."""
+    from .baseline import Baseline
+
+    base = Baseline.build(settings, engine.embedder)
+    if base.documents != articles:
+        print(
+            f"warning: the baseline read {base.documents} articles from {settings.corpus_dir} "
+            f"but the index holds {articles}: is RAG_CORPUS_DIR the corpus of RAG_INDEX_DIR?",
+            file=sys.stderr,
+        )
+    try:
+        return evaluate_baseline(base, questions, config=config, progress=show)
+    finally:
+        base.close()
+
+
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """`rag eval`: print tables and failures, optionally write JSON and a report.
 
     Returns 1 when `--thresholds FILE` is given and an overall metric of the offline
     answerer is below its floor, else 0.
     """
+    from . import eval_report as out
     from .engine import Engine
 
     thresholds_file = getattr(args, "thresholds", None)
@@ -911,58 +675,49 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         f"{info.articles} articles, {info.chunks} chunks, {info.embed_model}"
     )
     show = sys.stderr.isatty()
-    results = [evaluate(engine, questions, k=args.k, mode="extractive", progress=show)]
-    print()
-    print(format_result(results[0]))
-    if settings.llm_base_url:
-        results.append(evaluate(engine, questions, k=args.k, mode="llm", progress=show))
+    results: list[EvalResult] = []
+    for mode in ("extractive", "llm") if settings.llm_base_url else ("extractive",):
+        results.append(evaluate(engine, questions, k=args.k, mode=mode, progress=show))
         print()
-        print(format_result(results[1]))
-    else:
+        print(out.format_result(results[-1]))
+    if not settings.llm_base_url:
         print(
             "\nLLM answerer not configured (RAG_LLM_BASE_URL unset): only the offline answerer was scored."
         )
     base_result = None
     if args.baseline:
-        from .baseline import Baseline
-
-        base = Baseline.build(settings, engine.embedder)
-        if base.documents != info.articles:
-            print(
-                f"warning: the baseline read {base.documents} articles from {settings.corpus_dir} "
-                f"but the index holds {info.articles}: is RAG_CORPUS_DIR the corpus of "
-                "RAG_INDEX_DIR?",
-                file=sys.stderr,
-            )
-        try:
-            base_result = evaluate_baseline(
-                base, questions, config=results[0].config, progress=show
-            )
-        finally:
-            base.close()
+        base_result = _run_baseline(
+            settings,
+            engine,
+            questions,
+            articles=info.articles,
+            config=results[0].config,
+            show=show,
+        )
         print(
             "\nours (offline answerer) vs the plain llama-index pipeline (top-2 chunks as answer)"
         )
-        print(text_table(*comparison_rows(results[0], base_result)))
+        print(out.text_table(*out.comparison_rows(results[0], base_result)))
     for res in results:
         print()
-        print(format_failures(res))
+        print(out.format_failures(res))
     failed = check_thresholds(results[0], thresholds) if thresholds is not None else None
     if args.json_out:
-        payload = {
-            "questions_file": str(args.questions),
-            "results": [r.to_dict() for r in results],
-            "baseline": base_result.to_dict() if base_result else None,
-            "thresholds": {"file": str(thresholds_file), "floors": thresholds, "failures": failed}
+        checked = (
+            {"file": str(thresholds_file), "floors": thresholds, "failures": failed}
             if thresholds is not None
-            else None,
-        }
-        out = Path(args.json_out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"\nwrote {out}")
+            else None
+        )
+        path = out.write_json(
+            args.json_out,
+            results,
+            questions_file=str(args.questions),
+            baseline=base_result,
+            thresholds=checked,
+        )
+        print(f"\nwrote {path}")
     if args.report:
-        path = write_report(
+        path = out.write_report(
             args.report,
             results,
             questions_file=str(args.questions),
@@ -970,10 +725,8 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
             threshold_failures=failed,
         )
         print(f"wrote {path} and {path.parent / 'metrics_by_type.png'}")
-    if failed is not None:
-        print()
-        for f in failed:
-            print(f"threshold: {f}")
-        print("thresholds: FAILED" if failed else f"thresholds: all met ({thresholds_file})")
-        return 1 if failed else 0
-    return 0
+    if failed is None:
+        return 0
+    print()
+    print(out.format_thresholds(failed, str(thresholds_file)))
+    return 1 if failed else 0

@@ -57,15 +57,20 @@ def _found(phrases: Sequence[str], texts: Sequence[str]) -> list[bool]:
     return [any(match_norm(p) in t for t in normed) for p in phrases]
 
 
+def _share_found(phrases: Sequence[str], texts: Sequence[str]) -> float:
+    """Share of `phrases` some text holds whole; 1.0 when there are no phrases."""
+    if not phrases:
+        return 1.0
+    return sum(_found(phrases, texts)) / len(phrases)
+
+
 def phrase_recall(phrases: Sequence[str], text: str) -> float:
     """Share of key phrases found in `text` (1.0 when there are no phrases).
 
     >>> phrase_recall(["上海", "深圳"], "上海獲獎")
     0.5
     """
-    if not phrases:
-        return 1.0
-    return sum(_found(phrases, [text])) / len(phrases)
+    return _share_found(phrases, [text])
 
 
 def exact(phrases: Sequence[str], text: str) -> float:
@@ -79,9 +84,7 @@ def context_recall(phrases: Sequence[str], texts: Sequence[str]) -> float:
     The passages are concatenated with a boundary no phrase can span, so a phrase counts
     when one passage holds it whole (1.0 when there are no phrases).
     """
-    if not phrases:
-        return 1.0
-    return sum(_found(phrases, texts)) / len(phrases)
+    return _share_found(phrases, texts)
 
 
 def dedupe(ids: Iterable[str]) -> list[str]:
@@ -89,26 +92,22 @@ def dedupe(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _check_k(k: int) -> None:
+def _relevant_ranks(ranked: Sequence[str], relevant: set[str], k: int) -> list[int]:
+    """Ranks (1-based) of the relevant ids among the first `k` distinct ids, best first."""
     if k < 1:
         raise ValueError(f"Expected a cut-off k >= 1, got {k}.")
+    return [rank for rank, i in enumerate(dedupe(ranked)[:k], start=1) if i in relevant]
 
 
 def hit_at(ranked_ids: Sequence[str], relevant: Iterable[str], k: int) -> float:
     """1.0 when one of the first `k` distinct ids is relevant, else 0.0."""
-    _check_k(k)
-    rel = set(relevant)
-    return 1.0 if any(i in rel for i in dedupe(ranked_ids)[:k]) else 0.0
+    return 1.0 if _relevant_ranks(ranked_ids, set(relevant), k) else 0.0
 
 
 def mrr_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 10) -> float:
     """Reciprocal rank of the first relevant id among the first `k` distinct ids (0 if none)."""
-    _check_k(k)
-    rel = set(relevant)
-    for rank, i in enumerate(dedupe(ranked)[:k], start=1):
-        if i in rel:
-            return 1.0 / rank
-    return 0.0
+    ranks = _relevant_ranks(ranked, set(relevant), k)
+    return 1.0 / ranks[0] if ranks else 0.0
 
 
 def ndcg_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 10) -> float:
@@ -120,13 +119,11 @@ def ndcg_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 10) -> floa
     >>> round(ndcg_at(["b", "a", "a"], ["a"]), 4)  # "a" at rank 2: 1 / log2(3)
     0.6309
     """
-    _check_k(k)
     rel = set(relevant)
+    ranks = _relevant_ranks(ranked, rel, k)
     if not rel:
         return 0.0
-    dcg = sum(
-        1.0 / math.log2(rank + 1) for rank, i in enumerate(dedupe(ranked)[:k], start=1) if i in rel
-    )
+    dcg = sum(1.0 / math.log2(rank + 1) for rank in ranks)
     ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(rel), k) + 1))
     return dcg / ideal
 

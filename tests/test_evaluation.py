@@ -1,5 +1,6 @@
-"""rag.evaluation: the question loader, scoring and aggregation, thresholds, and `rag eval`
-end to end on a three-article corpus indexed with the bundled offline model."""
+"""rag.evaluation and rag.eval_report: the question loader, scoring and aggregation, thresholds,
+report tables, and `rag eval` end to end on a three-article corpus indexed with the bundled
+offline model."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 
 from rag import Engine, RagError, Settings, ingest
 from rag.config import FALLBACK_EMBED_MODEL
+from rag.eval_report import comparison_rows, format_thresholds, md_table, text_table
 from rag.evaluation import (
+    METRICS,
     EvalResult,
     Question,
     check_thresholds,
@@ -170,15 +173,9 @@ def _q(
 
 
 def _score(q: Question, **kw: Any) -> Any:
+    """Score `q` as if article a1 came back first and nothing else (override with `kw`)."""
     args: dict[str, Any] = dict(
-        search_query=q.question,
-        ranked_articles=["a1"],
-        contexts=[],
-        answer="",
-        abstained=False,
-        cited=[],
-        search_ms=10.0,
-        ask_ms=20.0,
+        search_query=q.question, ranked_articles=["a1"], search_ms=10.0, ask_ms=20.0
     )
     return score(q, **{**args, **kw})
 
@@ -266,6 +263,24 @@ def test_aggregates_average_over_the_right_questions() -> None:
     assert result.by_type["unanswerable"].metrics["hit@5"] is None
     assert result.by_lang["en"].metrics["answer_recall"] == 0.0
     assert [r.id for r in result.failures] == ["q2", "q4"]
+
+
+def test_report_tables_compare_ours_with_the_baseline() -> None:
+    ours = EvalResult.build("ours", {"k": 5}, [_score(_q("q1"), answer="1.7万[1]", cited=["a1"])])
+    base = EvalResult.build("base", {"k": 2}, [_score(_q("q1"), ranked_articles=["x"])])
+    header, rows = comparison_rows(ours, base)
+    assert header == ["metric", "ours", "baseline", "diff"]
+    by_name = {r[0]: r[1:] for r in rows}
+    assert by_name["hit@5"] == ["1.00", "0.00", "+1.00"]
+    assert by_name["citation_precision"] == ["1.00", "-", "-"]  # the baseline cited nothing
+    assert by_name["answer_recall type number"] == ["1.00", "0.00", "+1.00"]
+    table = text_table(["a", "n"], [["x", "1"], ["long", "10"]]).splitlines()
+    assert table == ["a      n", "----  --", "x      1", "long  10"]
+    assert md_table(["a", "b"], [["x|y", "1"]]) == "| a | b |\n|---|---:|\n| x\\|y | 1 |"
+    assert format_thresholds([], "t.json") == "thresholds: all met (t.json)"
+    assert format_thresholds(["hit@5 0.500 is below its floor 0.600"], "t.json") == (
+        "threshold: hit@5 0.500 is below its floor 0.600\nthresholds: FAILED"
+    )
 
 
 def test_check_thresholds() -> None:
@@ -421,17 +436,22 @@ def test_evaluate_refuses_an_index_without_the_evidence(
         run_cli(args, settings)
 
 
-def test_rag_eval_cli(
-    tiny: tuple[Settings, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    settings, path = tiny
-    # one more question whose gold phrase the corpus does not hold: it must fail
+def _with_a_wrong_answer(path: Path, tmp_path: Path) -> Path:
+    """The tiny question set plus t5, whose gold phrase the corpus does not hold: it fails."""
     wrong = dict(QUESTIONS[0], id="t5", answers=["1.8万"])
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         path.read_text(encoding="utf-8") + json.dumps(wrong, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
+    return questions
+
+
+def test_rag_eval_cli(
+    tiny: tuple[Settings, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings, path = tiny
+    questions = _with_a_wrong_answer(path, tmp_path)
     floors = tmp_path / "floors.json"
     floors.write_text('{"hit@5": 1.0, "refusal_accuracy": 1.0}', encoding="utf-8")
     args = argparse.Namespace(
@@ -461,13 +481,42 @@ def test_rag_eval_cli(
     report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "## Ours vs the llama-index baseline" in report and "fusion" in report
     assert (tmp_path / "report" / "metrics_by_type.png").read_bytes()[:4] == b"\x89PNG"
+    assert "## Thresholds" in report and "All metrics at or above their floors." in report
+    assert data["thresholds"] == {
+        "file": str(floors),
+        "floors": {"hit@5": 1.0, "refusal_accuracy": 1.0},
+        "failures": [],
+    }
 
-    floors.write_text('{"answer_recall": 0.9}', encoding="utf-8")
-    args.json_out = args.report = None
-    args.baseline = False
+
+def test_rag_eval_thresholds_decide_the_exit_code(
+    tiny: tuple[Settings, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings, path = tiny
+    floors = tmp_path / "floors.json"
+    args = argparse.Namespace(
+        questions=str(_with_a_wrong_answer(path, tmp_path)),
+        k=5,
+        json_out=str(tmp_path / "out.json"),
+        report=None,
+        baseline=False,
+        thresholds=str(floors),
+    )
+    # answer recall is 0.75 (t5 misses its phrase): a floor of 0.9 fails, hit@5 1.0 passes
+    floors.write_text('{"answer_recall": 0.9, "hit@5": 1.0}', encoding="utf-8")
     assert run_cli(args, settings) == 1
     out = capsys.readouterr().out
     assert "threshold: answer_recall 0.750 is below its floor 0.900" in out
+    assert "threshold: hit@5" not in out  # only the metric that missed is named
+    assert out.rstrip().endswith("thresholds: FAILED")
+    checked = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["thresholds"]
+    assert checked["failures"] == ["answer_recall 0.750 is below its floor 0.900"]
+
+    floors.write_text(json.dumps(dict.fromkeys(METRICS, 0)), encoding="utf-8")
+    assert run_cli(args, settings) == 0
+    out = capsys.readouterr().out
+    assert "threshold: " not in out
+    assert out.rstrip().endswith(f"thresholds: all met ({floors})")
 
 
 def test_evaluate_scores_context_at_k_and_records_errors(tiny: tuple[Settings, Path]) -> None:
