@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .chat import Rewrite, rewrite
-from .errors import ModelUnavailable
-from .retrieval import Filters, clean_question
+from .errors import InvalidQuestion, ModelUnavailable
+from .retrieval import Filters, check_k, clean_question
 from .text import Script, content_terms, detect_script, normalize, to_script, tokenize
 from .translate import mostly_latin, term_groups
 from .types import Answer, Citation, Hit
@@ -303,14 +303,20 @@ def _prepare(
     script = detect_script(question)
     # Markup in a question is text to show, not words to search for.
     rw = rewrite(_TAG.sub(" ", question).strip() or question, history)
-    k = k or s.top_k
+    k = s.top_k if k is None else check_k(k)
     hits = engine._search(rw.search_text, k=k, filters=Filters.coerce(filters))
     return rw, script, hits
 
 
 def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """The usable turns of a history (last 12); malformed turns are ignored."""
     if not history:
         return []
+    if not isinstance(history, list | tuple):
+        raise InvalidQuestion(
+            'Expected history as a list of {"role": "user"|"assistant", "content": text} '
+            f"messages, got {type(history).__name__}."
+        )
     out = []
     for m in history:
         if isinstance(m, Mapping) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):

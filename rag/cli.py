@@ -68,10 +68,21 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 1 if info.problems else 0
 
 
+def _check_question(text: str, settings: Settings) -> None:
+    """Reject a bad question before the (slow) model load."""
+    from .retrieval import clean_question
+
+    clean_question(text, max_chars=settings.max_question_chars)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from .engine import Engine
+    from .retrieval import check_k
 
-    engine = Engine.open(settings=_settings(args))
+    settings = _settings(args)
+    _check_question(args.query, settings)
+    check_k(args.k)
+    engine = Engine.open(settings=settings)
     filters = {
         "article_ids": args.article or (),
         "since": args.since,
@@ -113,8 +124,13 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .engine import Engine
+    from .retrieval import check_k
 
-    engine = Engine.open(settings=_settings(args))
+    settings = _settings(args)
+    _check_question(args.question, settings)
+    if args.k is not None:
+        check_k(args.k)
+    engine = Engine.open(settings=settings)
     answer = engine.ask(args.question, k=args.k, mode=args.mode)
     _print_answer(answer, args.json)
     return 0
@@ -124,6 +140,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from .engine import Engine
 
     engine = Engine.open(settings=_settings(args))
+    if hasattr(sys.stdin, "reconfigure"):  # a terminal in another encoding must not crash us
+        sys.stdin.reconfigure(errors="replace")
     history: list[dict[str, str]] = []
     last = None
     print("Ask about the articles. Commands: /sources, /reset, /quit")
@@ -134,6 +152,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print()
             return 0
         if not line:
+            continue
+        if "\ufffd" in line:
+            print("error: that line is not valid UTF-8 text: set the terminal to UTF-8 "
+                  "(e.g. LANG=C.UTF-8) and ask again")
             continue
         if line == "/quit":
             return 0

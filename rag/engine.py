@@ -17,7 +17,7 @@ from .embeddings import Embedder, load_embedder, resolve_model
 from .errors import IndexNotFound, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
-from .retrieval import Filters, chroma_where, clean_question, rrf_fuse, top_n
+from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int, open_store
 from .text import tokenize
 from .translate import mostly_latin, translate_query
@@ -204,10 +204,7 @@ class Engine:
             InvalidQuestion: empty, too long, or only control characters.
         """
         query = clean_question(query, max_chars=self.settings.max_question_chars)
-        if not isinstance(k, int) or not 1 <= k <= 100:
-            from .errors import InvalidQuestion
-
-            raise InvalidQuestion(f"Expected k between 1 and 100, got {k!r}.")
+        k = check_k(k)
         flt = Filters.coerce(filters)
         return self._search(query, k=k, filters=flt)
 

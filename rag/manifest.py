@@ -64,9 +64,11 @@ def load_manifest(index_dir: Path) -> Manifest | None:
         return None
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not data.get("embed_model"):
+            raise ValueError("not an index manifest (no embedding model recorded)")
         files = {k: FileEntry(**v) for k, v in data.pop("files", {}).items()}
         return Manifest(**data, files=files)
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise IndexCorrupted(
             f"the manifest {path} is unreadable ({exc}): run `rag ingest --rebuild` to "
             "rebuild the index from the corpus"

@@ -60,6 +60,11 @@ class Filters:
     def coerce(cls, value: Filters | Mapping[str, Any] | None) -> Filters | None:
         if value is None or isinstance(value, Filters):
             return value
+        if not isinstance(value, Mapping):
+            raise InvalidQuestion(
+                f"Expected filters as a mapping such as {{'since': '2023-01-01'}}, got "
+                f"{type(value).__name__}."
+            )
         names = {f.name for f in fields(cls)}
         unknown = set(value) - names
         if unknown:
@@ -69,6 +74,13 @@ class Filters:
         ids = value.get("article_ids") or ()
         if isinstance(ids, str):
             ids = (ids,)
+        if not isinstance(ids, list | tuple | set) or not all(isinstance(i, str) for i in ids):
+            raise InvalidQuestion(f"Expected article_ids as a list of article ids, got {ids!r}.")
+        for key in ("since", "until", "source"):
+            if value.get(key) is not None and not isinstance(value.get(key), str):
+                raise InvalidQuestion(
+                    f"Expected {key} as text (dates as YYYY-MM-DD), got {value.get(key)!r}."
+                )
         return cls(
             tuple(ids), value.get("since") or None, value.get("until") or None,
             value.get("source") or None,
@@ -92,6 +104,13 @@ def _date_bound(value: str | None, name: str, default: int) -> int:
     if len(digits) != 8 or not digits.isdigit():
         raise InvalidQuestion(f"Expected {name} as a date YYYY-MM-DD, got {value!r}.")
     return int(digits)
+
+
+def check_k(k: object) -> int:
+    """k as a validated int (1-100), or InvalidQuestion."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 100:
+        raise InvalidQuestion(f"Expected k between 1 and 100, got {k!r}.")
+    return k
 
 
 def chroma_where(f: Filters | None) -> dict[str, Any] | None:

@@ -8,9 +8,6 @@ problem from `rag.health.check_index`, the same chunk count and index generation
 end of the module the same top hits for a known question. Corruption cases work on their
 own copy of the index.
 
-Known bugs carry `xfail(strict=True)` with the bug described in `BUGS`: those tests assert
-the right behaviour, so when a bug is fixed the test XPASSes, fails, and the mark must go.
-
 The CLI runs twice over: `rag.cli.main(argv)` in this process for the whole matrix (fast:
 the embedding model is loaded once), and `python -m rag.cli` as a subprocess for a handful
 of cases (exit code, stderr, no Traceback). The subprocesses start in a thread pool by the
@@ -52,51 +49,6 @@ from rag.store import open_store
 QUESTION = "青岛建成了多少个5G基站？"
 PRONOUN_QUESTION = "它建成了多少个5G基站？"
 MAX_CHARS = rag.Settings.model_fields["max_question_chars"].default
-
-# ---- known bugs (see the module docstring) --------------------------------------------------
-
-BUGS = {
-    "ask-k": "Engine.ask does not validate k as Engine.search does: k=0/-1/1000 are silently "
-    "replaced or used, k='5' and k=5.0 raise TypeError (rag/answering.py _prepare)",
-    "filter-types": "Filters.coerce does not check value types: since=20230101 raises "
-    "AttributeError, article_ids=5 or filters=5 raise TypeError, filters='since' is read as "
-    "the keys 's','i','n','c','e' (rag/retrieval.py Filters.coerce)",
-    "history-type": "a history that is not a list (history=5) raises TypeError "
-    "(rag/answering.py _clean_history)",
-    "manifest-shape": "a manifest that is valid JSON but not an object (\"a string\", null) "
-    "or whose files is not an object raises AttributeError instead of IndexCorrupted "
-    "(rag/manifest.py load_manifest)",
-    "lexical-repair": "with index/lexical-N/chunks.jsonl lost, `rag ingest` reports success "
-    "('0 added ... 52 chunks in index') and leaves the index unreadable: the early return in "
-    "rag/indexing.py _ingest_locked only checks that the lexical folder exists",
-    "lexical-wipe": "with the index/lexical-N folder lost, `rag ingest` deletes every vector "
-    "from Chroma and writes a manifest with 0 chunks: every question then abstains (data loss; "
-    "rag/indexing.py _ingest_locked: prev=None, no changed files, stale = all ids)",
-    "chroma-repair": "with index/chroma lost, `rag ingest` reports success and leaves the "
-    "index unopenable (rag/indexing.py _ingest_locked early return does not check Chroma)",
-    "report-unchanged": "IngestReport.unchanged counts skipped files as unchanged "
-    "(rag/indexing.py: len(found) - added - updated)",
-    "all-skipped": "a corpus whose every file is skipped gives a successful ingest with 0 "
-    "chunks; Engine.open then says 'no index ...: run `rag ingest`', which was just run "
-    "(rag/indexing.py ingest should raise CorpusError naming the skipped files)",
-    "paths-str": "rag.ingest('corpus') (a str, not a list) iterates its characters: "
-    "CorpusError 'no corpus at c' (rag/indexing.py ingest)",
-    "chat-bad-bytes": "`rag chat` dies with a UnicodeDecodeError traceback when stdin is not "
-    "UTF-8 (e.g. a GBK terminal) (rag/cli.py cmd_chat)",
-    "ui-echo": "the chat echoes the raw question: a lone surrogate makes the update "
-    "unsendable (gradio's orjson: 'surrogates not allowed'), control characters are shown "
-    "(ui/app.py respond: shown = message)",
-    "ui-autolink": "bare URLs in chat text are autolinked by the chat's GFM renderer although "
-    "escaped: 'http://x/x.png' shows as a link to http://x/x%5C.png with stray backslashes "
-    "(seen in chromium; ui/render.py chat_text)",
-    "ui-history-type": "/ask with a non-string history_json (e.g. 5) raises TypeError: the API "
-    "caller gets an opaque AppError (ui/app.py ask: json.loads)",
-}
-
-
-def bug(key: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=BUGS[key])
-
 
 # ---- the kinds of bad question -------------------------------------------------------------
 
@@ -315,7 +267,7 @@ def test_api_search_k_bounds_are_accepted(engine: rag.Engine, seed: Seed, k: int
     assert 1 <= len(hits) <= k and hits[0].chunk_id == seed.baseline.top_ids[0]
 
 
-@pytest.mark.parametrize("k", [pytest.param(k, marks=bug("ask-k")) for k in (0, -1, 1000, "5", 5.0)])
+@pytest.mark.parametrize("k", [pytest.param(k) for k in (0, -1, 1000, "5", 5.0)])
 def test_api_ask_bad_k(engine: rag.Engine, k: Any) -> None:
     with pytest.raises(rag.InvalidQuestion) as exc:
         engine.ask(QUESTION, k=k)
@@ -332,10 +284,10 @@ BAD_FILTERS = [
     pytest.param({"date": "2023-01-01", "article": "x"},
                  "Unknown filter(s) ['article', 'date']: valid filters are "
                  "['article_ids', 'since', 'source', 'until'].", id="unknown_keys"),
-    pytest.param({"since": 20230101}, "since", id="since_int", marks=bug("filter-types")),
-    pytest.param({"article_ids": 5}, "article_ids", id="ids_int", marks=bug("filter-types")),
-    pytest.param(5, "filters", id="filters_int", marks=bug("filter-types")),
-    pytest.param("since", "str", id="filters_str", marks=bug("filter-types")),
+    pytest.param({"since": 20230101}, "since", id="since_int"),
+    pytest.param({"article_ids": 5}, "article_ids", id="ids_int"),
+    pytest.param(5, "filters", id="filters_int"),
+    pytest.param("since", "str", id="filters_str"),
 ]
 
 
@@ -405,7 +357,6 @@ def test_api_history_with_a_huge_turn(engine: rag.Engine, seed: Seed) -> None:
     assert seed.qingdao in [c.article_id for c in answer.citations]
 
 
-@bug("history-type")
 def test_api_history_not_a_list(engine: rag.Engine) -> None:
     with pytest.raises(rag.InvalidQuestion) as exc:
         engine.ask(QUESTION, history=5)  # type: ignore[arg-type]
@@ -431,9 +382,9 @@ GARBAGE_MANIFESTS = [
     pytest.param("[1, 2]", id="json_list"),
     pytest.param('{"files": {"a": 1}}', id="files_entry_not_object"),
     pytest.param("TRUNCATED", id="truncated"),
-    pytest.param('"a string"', id="json_string", marks=bug("manifest-shape")),
-    pytest.param("null", id="json_null", marks=bug("manifest-shape")),
-    pytest.param('{"files": []}', id="files_list", marks=bug("manifest-shape")),
+    pytest.param('"a string"', id="json_string"),
+    pytest.param("null", id="json_null"),
+    pytest.param('{"files": []}', id="files_list"),
 ]
 
 
@@ -491,7 +442,6 @@ def test_api_lexical_chunks_lost(seed: Seed, tmp_path: Path) -> None:
     assert index_info(settings).problems == []  # the folder is there; only --check looks inside
 
 
-@bug("lexical-repair")
 def test_api_lexical_chunks_lost_then_plain_ingest(seed: Seed, tmp_path: Path) -> None:
     settings = seed.copy(tmp_path)
     (lexical_dir(settings) / "chunks.jsonl").unlink()
@@ -503,7 +453,6 @@ def test_api_lexical_chunks_lost_then_plain_ingest(seed: Seed, tmp_path: Path) -
     assert_intact(settings, seed.baseline, search=True)
 
 
-@bug("lexical-wipe")
 def test_api_lexical_folder_lost_then_plain_ingest_keeps_vectors(seed: Seed, tmp_path: Path) -> None:
     settings = seed.copy(tmp_path)
     shutil.rmtree(lexical_dir(settings))
@@ -530,7 +479,6 @@ def test_api_chroma_folder_lost(seed: Seed, tmp_path: Path) -> None:
     assert f"{chroma} is missing: run `rag ingest --rebuild`" in index_info(settings).problems
 
 
-@bug("chroma-repair")
 def test_api_chroma_folder_lost_then_plain_ingest(seed: Seed, tmp_path: Path) -> None:
     settings = seed.copy(tmp_path)
     shutil.rmtree(Path(settings.index_dir) / "chroma")
@@ -635,7 +583,6 @@ def test_corpus_reingest_is_a_no_op(bad_corpus: BadCorpus) -> None:
     assert {Path(s.path).name for s in report.skipped} == set(bad_corpus.skipped)
 
 
-@bug("report-unchanged")
 def test_corpus_report_counts(bad_corpus: BadCorpus) -> None:
     indexed = len(SMALL_ARTICLES) + (0 if bad_corpus.chmod_blocks else 1)
     assert (bad_corpus.report.added, bad_corpus.report.unchanged) == (indexed, 0)
@@ -664,7 +611,6 @@ def test_corpus_missing_folder(tmp_path: Path) -> None:
     assert "RAG_CORPUS_DIR" in str(exc.value)
 
 
-@bug("all-skipped")
 def test_corpus_of_only_unusable_files(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -675,7 +621,6 @@ def test_corpus_of_only_unusable_files(tmp_path: Path) -> None:
     assert "binary.txt" in str(exc.value)
 
 
-@bug("paths-str")
 def test_ingest_paths_given_as_one_string(tmp_path: Path) -> None:
     corpus = tmp_path / "articles"
     corpus.mkdir()
@@ -767,10 +712,8 @@ def test_cli_search_invalid_utf8_in_argv(cli_seed: Callable[..., Run], seed: See
          "error: Expected since as a date YYYY-MM-DD, got '2023-13-45'."),
         (["search", QUESTION, "--until", "31/12/2023"],
          "error: Expected until as a date YYYY-MM-DD, got '31/12/2023'."),
-        pytest.param(["ask", QUESTION, "-k", "0"], "error: Expected k between 1 and 100",
-                     marks=bug("ask-k")),
-        pytest.param(["ask", QUESTION, "-k", "1000"], "error: Expected k between 1 and 100",
-                     marks=bug("ask-k")),
+        pytest.param(["ask", QUESTION, "-k", "0"], "error: Expected k between 1 and 100"),
+        pytest.param(["ask", QUESTION, "-k", "1000"], "error: Expected k between 1 and 100"),
     ],
     ids=["search_k0", "search_k1000", "since_month_13", "until_not_iso", "ask_k0", "ask_k1000"],
 )
@@ -825,7 +768,6 @@ def test_cli_chat_bad_lines(cli_seed: Callable[..., Run]) -> None:
     assert run.out.count("> ") >= len(CHAT_LINES) + 1  # a prompt per line, up to /quit
 
 
-@bug("chat-bad-bytes")
 def test_cli_chat_stdin_not_utf8(cli_seed: Callable[..., Run]) -> None:
     stdin = io.TextIOWrapper(io.BytesIO("青岛有多少5G基站？\n".encode("gbk") + b"/quit\n"),
                              encoding="utf-8")
@@ -1086,11 +1028,7 @@ _UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 ECHO_KINDS = [k for k in STR_KINDS if k.text.strip()]
 
 
-@pytest.mark.parametrize(
-    "kind",
-    kind_params(ECHO_KINDS, {k.id: bug("ui-echo") for k in ECHO_KINDS
-                             if _UNSHOWABLE.search(k.text[:300])}),
-)
+@pytest.mark.parametrize("kind", kind_params(ECHO_KINDS))
 def test_ui_chat_updates_are_sendable_clean_text(ui: dict[str, Any], kind: Kind) -> None:
     """Every update must survive gradio's orjson encoding; the echo shows no control chars."""
     updates = respond_kind(ui, kind)
@@ -1100,7 +1038,6 @@ def test_ui_chat_updates_are_sendable_clean_text(ui: dict[str, Any], kind: Kind)
     assert chat[0]["role"] == "user" and not _UNSHOWABLE.search(chat[0]["content"])
 
 
-@bug("ui-autolink")
 def test_ui_chat_bare_url_is_not_autolinked(ui: dict[str, Any]) -> None:
     chat, _, _ = respond(ui, "[点我](javascript:alert(1)) ![x](http://x/x.png) # 标题")[-1]
     # GFM (the chat's Markdown) autolinks a scheme URL even with its dots escaped.
@@ -1144,7 +1081,7 @@ BAD_HISTORY_JSON = [
     pytest.param('{"role": "user"}', "Expected history_json as a JSON list, got dict.", id="object"),
     pytest.param("5", "Expected history_json as a JSON list, got int.", id="number"),
     pytest.param('"[]"', "Expected history_json as a JSON list, got str.", id="string"),
-    pytest.param(5, "history_json", id="not_a_string", marks=bug("ui-history-type")),
+    pytest.param(5, "history_json", id="not_a_string"),
 ]
 
 

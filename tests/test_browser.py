@@ -139,6 +139,28 @@ def test_chat_in_browser(browser: Any, running: RunningApp, tmp_path: Path) -> N
     page.close()
 
 
+MARKUP_QUESTION = "[点我](javascript:alert(1)) ![x](http://x/x.png) http://x/y 青岛5G基站"
+
+
+def test_markup_and_urls_in_the_chat_show_literally(browser: Any, running: RunningApp) -> None:
+    page, dialogs = open_page(browser, running.url, 1366, 900)
+    box = page.locator("#rag-input textarea")
+    box.fill(MARKUP_QUESTION)
+    box.press("Enter")
+    page.wait_for_selector("#rag-chat .message.user", timeout=TIMEOUT_MS)
+    wait_until_idle(page)
+    bubble = page.locator("#rag-chat .message.user").last
+    assert bubble.locator("a, img").count() == 0, bubble.inner_html()
+    shown = bubble.inner_text().strip()
+    assert shown == MARKUP_QUESTION  # every character as typed: no link, no image, no "\\"
+    assert "http://x/x.png" in shown and "http://x/y" in shown and "\\" not in shown
+    answer = page.locator("#rag-chat .message.bot").last
+    assert answer.inner_text().strip() and answer.locator("a, img").count() == 0
+    assert "\\" not in answer.inner_text()
+    assert dialogs == []
+    page.close()
+
+
 def test_phone_layout(browser: Any, running: RunningApp, tmp_path: Path) -> None:
     page, dialogs = open_page(browser, running.url, 375, 812)
     page.get_by_role("button", name=FIRST).click()  # an example question

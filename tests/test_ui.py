@@ -6,6 +6,7 @@ article whose body carries HTML/script markup (it must always show as text).
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import socket
@@ -160,6 +161,21 @@ def test_ask_api_rejects_bad_questions_kindly(client: Any, question: str) -> Non
 def test_ask_api_rejects_bad_history_kindly(client: Any) -> None:
     r = client.predict(FIRST, "{not json", api_name="/ask")
     assert "history_json" in r["error"]
+    r = client.predict(FIRST, 5, api_name="/ask")
+    assert r["error"].startswith("Expected history_json as a JSON list of {role, content} objects")
+    assert "got int" in r["error"] and r["answer"].startswith("Sorry")
+
+
+def test_ask_accepts_an_already_parsed_history(running: RunningApp) -> None:
+    ask = running.handlers["ask"]
+    first = ask(FIRST)
+    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first["answer"]}]
+    as_list = ask(FOLLOW_UP, history)
+    assert as_list == ask(FOLLOW_UP, json.dumps(history, ensure_ascii=False))
+    assert "error" not in as_list and "[1]" in as_list["answer"]
+    for bad in ({"role": "user"}, 5, 1.5, b"[]"):
+        r = ask(FIRST, bad)
+        assert "history_json" in r["error"] and r["citations"] == [], bad
 
 
 # ---- the chat handler -----------------------------------------------------------------
@@ -171,7 +187,7 @@ def test_chat_streams_answer_and_sources(running: RunningApp) -> None:
     chatbot, sources, turns = updates[-1]
     assert [m["role"] for m in chatbot] == ["user", "assistant"]
     assert "[1]" in turns[-1]["content"]
-    assert "\\[1\\]" in chatbot[-1]["content"]  # escaped for Markdown, shows as [1]
+    assert "&#91;1&#93;" in chatbot[-1]["content"]  # a character reference: shows as [1]
     marked = [part.split("</mark>")[0] for part in sources.split("<mark>")[1:]]
     assert any("上海" in m for m in marked), sources
 
@@ -213,6 +229,48 @@ def test_chat_filters_are_applied(running: RunningApp) -> None:
     assert all(c["article_id"] == "900_xss" for c in turns[-1]["record"]["citations"])
     *_, (chatbot, _, _) = chat(running, FIRST, since="2023/01/01")
     assert chatbot[-1]["content"].startswith("Sorry") and "YYYY" in chatbot[-1]["content"]
+
+
+def test_chat_echo_is_clean_text_but_the_engine_gets_the_original(
+    running: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import orjson  # what gradio sends updates with: it refuses lone surrogates
+
+    asked: list[str] = []
+    real = running.engine.ask_stream
+
+    def spy(question: str, **options: Any) -> Any:
+        asked.append(question)
+        return real(question, **options)
+
+    monkeypatch.setattr(running.engine, "ask_stream", spy)
+    question = "\ud800青岛\x00\x07建成了\u202e多少个5G基站？\udfff"
+    updates = chat(running, question)
+    for update in updates:
+        orjson.dumps(list(update))
+    chatbot, _, turns = updates[-1]
+    assert asked == [question]  # the engine judges (and cleans) what was typed
+    assert html.unescape(chatbot[0]["content"]) == "青岛  建成了多少个5G基站？"
+    assert turns[0]["content"] == turns[-1]["record"]["question"] == "青岛  建成了多少个5G基站？"
+    assert "[1]" in turns[-1]["content"]
+
+
+def test_chat_passages_to_read_defaults_and_is_clamped(
+    running: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Any] = []
+    real = running.engine.ask_stream
+
+    def spy(question: str, **options: Any) -> Any:
+        seen.append(options["k"])
+        return real(question, **options)
+
+    monkeypatch.setattr(running.engine, "ask_stream", spy)
+    for k in (None, 0, -3, 1000, 7.6, "3", float("nan"), "many"):
+        *_, (chatbot, _, _) = chat(running, FIRST, k=k)
+        assert not chatbot[-1]["content"].startswith("Sorry"), (k, chatbot[-1])
+    top_k = running.settings.top_k
+    assert seen == [top_k, 1, 1, 20, 8, 3, top_k, top_k]
 
 
 # ---- feedback ---------------------------------------------------------------------------
@@ -285,7 +343,26 @@ def test_sources_html_closest_on_abstention() -> None:
 
 
 def test_chat_text_is_literal() -> None:
-    assert render.chat_text("a<script>*b*[1]") == "a&lt;script&gt;\\*b\\*\\[1\\]"
+    assert render.chat_text("a<script>*b*[1]") == "a&lt;script&gt;&#42;b&#42;&#91;1&#93;"
+
+
+MARKUP = "[点我](javascript:alert(1)) ![x](http://x/x.png) http://x/y www.x.cn a@b.cn # 标题 <b>"
+
+
+def test_chat_text_is_inert_markdown_without_urls() -> None:
+    from markdown_it import MarkdownIt
+
+    text = render.chat_text(MARKUP + "\n===\n- `c` *d* _e_ ~~f~~ | g | $h$ \\")
+    assert "://" not in text and "www." not in text and "\\" not in text
+    assert html.unescape(text) == MARKUP + "\n===\n- `c` *d* _e_ ~~f~~ | g | $h$ \\"
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert "<" not in rendered.removeprefix("<p>").removesuffix("</p>\n").replace("<br>", "")
+
+
+def test_display_text_drops_what_a_bubble_cannot_show() -> None:
+    assert render.display_text("a\x00b\x9fc\ud800d\u202ee\u2066f\r\ng\th\u200di") == (
+        "a b cdef\ng\th\u200di"
+    )
 
 
 def test_status_mentions_fallback_and_llm() -> None:
@@ -317,7 +394,7 @@ def test_open_engine_builds_a_missing_index(tmp_path: Path) -> None:
 
 
 def test_answer_text_puts_each_cited_sentence_on_its_own_line() -> None:
-    assert render.answer_text("甲<b>。[1]乙。[2]") == "甲&lt;b&gt;。\\[1\\]\n乙。\\[2\\]"
+    assert render.answer_text("甲<b>。[1]乙。[2]") == "甲&lt;b&gt;。&#91;1&#93;\n乙。&#91;2&#93;"
 
 
 def test_serve_binds_locally_with_auth_and_a_wide_queue(

@@ -10,6 +10,7 @@ HTTP API (listed under "Use via API" at the foot of the page), endpoint `/ask`:
         history_json    earlier turns as a JSON list, default "[]":
                         '[{"role": "user", "content": "..."},
                           {"role": "assistant", "content": "..."}]'
+                        (from Python the list itself may be passed instead of its JSON)
     returns
         answer          the answer, each sentence followed by its [n]
         citations       one object per [n]: n, article_id, title, date, url, source,
@@ -40,6 +41,7 @@ HTTP API (listed under "Use via API" at the foot of the page), endpoint `/ask`:
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -94,6 +96,39 @@ def _filters(article_ids: list[str] | None, since: str, until: str) -> dict[str,
         "until": (until or "").strip() or None,
     }
     return flt if any(flt.values()) else None
+
+
+def _top_k(k: Any, default: int) -> int:
+    """The slider's value as a passage count in 1..MAX_K; `default` when missing or not a number."""
+    try:
+        value = float(k)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(MAX_K, round(value))) if math.isfinite(value) else default
+
+
+def _parse_history(history_json: Any) -> list[Any]:
+    """The /ask history: a JSON list in a string, or the list itself; else InvalidQuestion."""
+    if isinstance(history_json, list):
+        return history_json
+    if history_json is None or history_json == "":
+        return []
+    if not isinstance(history_json, str):
+        raise rag.InvalidQuestion(
+            "Expected history_json as a JSON list of {role, content} objects, given as a "
+            f"string (e.g. '[]') or a list, got {type(history_json).__name__}."
+        )
+    try:
+        history = json.loads(history_json)
+    except ValueError as exc:
+        raise rag.InvalidQuestion(
+            f"Expected history_json as a JSON list of {{role, content}} objects: {exc}."
+        ) from exc
+    if not isinstance(history, list):
+        raise rag.InvalidQuestion(
+            f"Expected history_json as a JSON list, got {type(history).__name__}."
+        )
+    return history
 
 
 def _engine_history(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -164,7 +199,7 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         message: str,
         chat: list[dict[str, Any]],
         turns: list[dict[str, Any]],
-        k: float,
+        k: float | None,
         mode: str,
         article_ids: list[str] | None,
         since: str,
@@ -177,10 +212,13 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         chat = list(chat or [])
         turns = list(turns or [])
         message = message if isinstance(message, str) else ""
-        shown = message if len(message) <= 300 else message[:300] + "…"
+        # The engine gets the question as typed and judges it; the echo and the conversation
+        # state keep a cleaned copy (a lone surrogate cannot even be sent to the browser).
+        cleaned = render.display_text(message)
+        shown = cleaned if len(cleaned) <= 300 else cleaned[:300] + "…"
         if message.strip():
             chat.append({"role": "user", "content": render.chat_text(shown)})
-            turns.append({"role": "user", "content": message})
+            turns.append({"role": "user", "content": cleaned})
         history = _engine_history(turns[:-1] if message.strip() else turns)
         chat.append({"role": "assistant", "content": ""})
         turns.append({"role": "assistant", "content": ""})
@@ -190,13 +228,13 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
             stream = engine.ask_stream(
                 message,
                 history=history,
-                k=int(k),
+                k=_top_k(k, min(settings.top_k, MAX_K)),
                 mode=mode or None,
                 filters=_filters(article_ids, since, until),
             )
             for piece in stream:
                 if isinstance(piece, Answer):
-                    record = answer_record(message, piece)
+                    record = answer_record(cleaned, piece)
                     turns[-1] = {"role": "assistant", "content": piece.text, "record": record}
                     chat[-1] = {"role": "assistant", "content": render.answer_text(piece.text)}
                     yield chat, render.sources_html(piece), turns
@@ -222,29 +260,20 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         if record:
             append_feedback(Path(settings.feedback_file), record, vote)
 
-    def ask(question: str, history_json: str = "[]") -> dict[str, Any]:
+    def ask(question: str, history_json: str | list[Any] = "[]") -> dict[str, Any]:
         """Answer `question` from the articles, with citations.
 
         Args:
             question: the question (simplified/traditional Chinese or English).
-            history_json: earlier turns as a JSON list of {"role", "content"} objects.
+            history_json: earlier turns as a JSON list of {"role", "content"} objects (a
+                string; an already-parsed list is accepted too).
 
         Returns:
             {answer, citations, abstained, mode, closest, notice}; with `error` when the
             question was rejected.
         """
         try:
-            try:
-                history = json.loads(history_json or "[]")
-            except ValueError as exc:
-                raise rag.InvalidQuestion(
-                    f"Expected history_json as a JSON list of {{role, content}} objects: {exc}."
-                ) from exc
-            if not isinstance(history, list):
-                raise rag.InvalidQuestion(
-                    f"Expected history_json as a JSON list, got {type(history).__name__}."
-                )
-            answer = engine.ask(question, history=history)
+            answer = engine.ask(question, history=_parse_history(history_json))
         except RagError as exc:
             msg = _friendly(exc)
             return {
@@ -286,7 +315,9 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
                     show_label=False,
                     height=520,
                     sanitize_html=True,
-                    render_markdown=True,
+                    # Plain escaped text (render.chat_text), never Markdown: no links, images
+                    # or stray backslashes from whatever the user or an article wrote.
+                    render_markdown=False,
                     latex_delimiters=[],
                     elem_id="rag-chat",
                     placeholder="Ask a question about the articles, in Chinese or English.",

@@ -18,15 +18,31 @@ EMPTY_SOURCES = (
 )
 LOADING_SOURCES = '<div class="rag-sources-empty">Looking through the articles…</div>'
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones the chat's
-# Markdown renderer could act on in plain news text (emphasis, links, headings, lists, tables,
-# code, LaTeX). `&<>"'` are left to html.escape.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+# Never shown in the chat: C0/C1 control characters (tab and newline stay) and lone surrogates
+# (gradio's orjson refuses to send them: the update would never reach the browser), as in the
+# library's question cleaning (rag.retrieval.clean_question, not public API); and bidi
+# overrides/isolates, which would reorder the rest of the bubble.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DROPPED = re.compile(r"[\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+# The chat shows messages as plain (escaped) HTML, never as Markdown (`render_markdown=False`).
+# The characters Markdown could act on are still written as numeric character references, so
+# the text stays inert for any Markdown reader too (CommonMark treats `&#91;` as a literal `[`)
+# and holds no `scheme://` for a linkifier to find. Backslash escapes would not do: GFM
+# autolinks `http://x/x\.png` anyway, and without Markdown the backslashes would show.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$:=]")
+
+
+def display_text(text: str) -> str:
+    """`text` without the characters a chat bubble cannot (or should not) show."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _DROPPED.sub("", _CONTROL.sub(" ", text))
 
 
 def chat_text(text: str) -> str:
-    """`text` made safe to show in the Markdown chat: shown literally, never as markup."""
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    """`text` made safe to show in the chat: shown literally, never as markup or a link."""
+    escaped = html.escape(display_text(text), quote=False)
+    return _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", escaped)
 
 
 def answer_text(text: str) -> str:
@@ -126,7 +142,7 @@ def sources_html(answer: Answer) -> str:
 
 def message_html(text: str) -> str:
     """A short message (e.g. an error) for the sources panel."""
-    return f'<div class="rag-sources-empty">{_e(text)}</div>'
+    return f'<div class="rag-sources-empty">{_e(display_text(text))}</div>'
 
 
 def status_markdown(info: IndexInfo, *, llm_base_url: str, llm_model: str) -> str:
@@ -174,6 +190,8 @@ CSS = """
 .rag-notice { background: #fef3c7; border-radius: 6px; padding: 6px 10px; margin-bottom: 8px; }
 .rag-sources-empty { color: var(--body-text-color-subdued, #6b7280); padding: 8px 2px; }
 #rag-examples button { white-space: normal; text-align: left; }
+/* Chat messages are plain text (no Markdown <p>): keep the roomier line height for CJK. */
+#rag-chat .message-content .md { line-height: 1.625; }
 @media (max-width: 720px) {
   #rag-main { flex-direction: column !important; }
   #rag-main > div { min-width: 100% !important; width: 100% !important; }
