@@ -134,6 +134,22 @@ FRAME_WORDS = frozenset(
 )
 
 
+def _drop_frames(terms: list[str], lex: Any) -> list[str]:
+    """Content terms without frame words, also inside compounds the corpus never uses
+    ("主办单位" -> "主办")."""
+    out: list[str] = []
+    for t in terms:
+        if t in FRAME_WORDS:
+            continue
+        if not lex.knows(t):
+            parts = [p for p in tokenize(t) if p != t and len(p) >= 2]
+            if any(p in FRAME_WORDS for p in parts):
+                out += [p for p in parts if p not in FRAME_WORDS and p not in out]
+                continue
+        out.append(t)
+    return out
+
+
 def _terms(engine: Engine, rw: Rewrite) -> _Terms:
     lex = engine._current().lexical
     found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
@@ -141,7 +157,7 @@ def _terms(engine: Engine, rw: Rewrite) -> _Terms:
         if mostly_latin(text):
             groups = [tuple(normalize(t) for t in g) for g in term_groups(text)]
         else:
-            groups = [(t,) for t in content_terms(text) if t not in FRAME_WORDS]
+            groups = [(t,) for t in _drop_frames(content_terms(text), lex)]
         for alts in groups:
             if not alts or not alts[0]:
                 continue
@@ -186,11 +202,17 @@ def _candidates(
     for rank, h in enumerate(hits):
         passage_cov = terms.coverage(normalize(f"{h.title}\n{h.text}"))
         best_passage = max(best_passage, passage_cov)
-        for s, e in sentence_spans(h.text):
+        spans = sentence_spans(h.text)
+        for i, (s, e) in enumerate(spans):
             sent = h.text[s:e]
             if len(sent) < 6:  # headings and fragments answer nothing
                 continue
             cov = terms.coverage(normalize(sent))
+            if i > 0:
+                # A sentence often answers about the topic its predecessors named ("“千亿”是要
+                # 投资1000亿" after the sentence naming the plan): credit that context, less.
+                window = h.text[spans[max(0, i - 2)][0] : e]
+                cov = max(cov, 0.75 * terms.coverage(normalize(window)))
             phrase = len(qgrams & _bigrams(sent)) / len(qgrams) if qgrams else 0.0
             score = cov + 0.5 * passage_cov + 0.6 * phrase + _type_bonus(qtype, sent) + 0.02 / (rank + 1)
             out.append(_Candidate(score, cov, h, rank, s, e))
