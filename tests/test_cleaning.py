@@ -380,3 +380,211 @@ SEED_LINES = [line for sid in SEEDS for line in seed(sid).splitlines()]
 def test_clean_is_idempotent_on_shuffled_lines(lines: list[str]) -> None:
     once = clean("\n".join(lines))
     assert clean(once) == once
+
+
+# --- pages flattened into one line -------------------------------------------------------
+# Some scrapers put a whole page on one line: the reprint's original title in front, then
+# the body, with credits, notices, ads and scripts glued in. Written here, in the shapes
+# such pages take.
+
+S1 = "今年第5号台风“示例”于7月28日在福建沿海登陆，全省共转移群众十二万人。"
+S2 = "气象部门预计，未来三天福建、浙江等地仍有大到暴雨，局地有特大暴雨。"
+S3 = "应急管理部已派出工作组赴一线指导防汛救灾工作，督促落实各项防范措施。"
+BODY3 = S1 + S2 + S3
+
+
+def test_original_title_alone_is_dropped() -> None:
+    raw = f"台风示例登陆福建\n原标题：福建迎战台风示例\n{BODY3}"
+    assert clean(raw).split("\n") == ["台风示例登陆福建", BODY3]
+
+
+def test_original_title_before_spaces_becomes_the_headline() -> None:
+    raw = f"2023-07-28\n原标题：福建迎战台风示例 全省转移十二万人          {BODY3}"
+    assert clean(raw).split("\n") == ["福建迎战台风示例 全省转移十二万人", BODY3]
+    meta = extract_metadata(raw)
+    assert (meta.title, meta.date) == ("福建迎战台风示例 全省转移十二万人", "2023-07-28")
+
+
+def test_original_title_glued_to_the_body_keeps_the_body() -> None:
+    # No mark where the headline ends: the headline stays in front of the body.
+    raw = f"2023-07-28\n原标题：福建迎战台风示例示例网7月28日电 {BODY3}"
+    assert clean(raw) == f"福建迎战台风示例示例网7月28日电 {BODY3}"
+    assert extract_metadata(raw).title == ""
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（原标题：福建迎战台风示例）",
+        "（原题为《福建迎战台风示例》）",
+        "原标题《福建迎战台风示例》",
+        "【原标题】福建迎战台风示例 来源 | 示例网 编辑 | 张三 责编 | 李四 往期回顾",
+    ],
+)
+def test_original_title_note_after_the_body_is_dropped(note: str) -> None:
+    assert clean(BODY3 + note) == BODY3
+
+
+# Notices that are whole sentences: cut wherever they are.
+NOTICE_SENTENCES = [
+    "本文系示例网独家稿件，未经授权，不得转载。",
+    "版权声明：本文章版权归属示例网所有，未经授权不得转载。",
+    "转载请注明出处。",
+    "声明：此文版权归原作者所有，若有侵权请联系我们删除。",
+    "如遇作品内容、版权等问题，请在相关文章刊发之日起30日内与本网联系。",
+    "违者本网将依法追究法律责任。",
+    "本文仅代表作者观点，不代表本站立场。",
+    "广告声明：文内含有的对外跳转链接，用于传递更多信息，所有文章均包含本声明。",
+    "本文为数据整理，不对您构成任何投资建议，投资有风险，请谨慎决策。",
+    "以上内容由示例网根据公开信息整理，由算法生成，与本站立场无关。",
+    "示例网力求但不保证该信息全部或者部分内容的准确性、完整性、有效性。",
+    "新闻线索报料通道：应用市场下载“示例”APP，全省记者在线等你来报料！",
+    "欢迎提供新闻线索，24小时报料热线400-000-0000。",
+    "更多精彩资讯请在应用市场下载“示例网”客户端。",
+    "(责任编辑：张三 CN070)",
+    "【编辑:李四】",
+]
+# Furniture that ends a page: cut at the end of prose (a notice without a full stop runs
+# to the end of the line).
+TAILS = [
+    "本文属于原创文章，如若转载，请注明来源：福建迎战台风https://example.cn/1/2.html",
+    "版权侵权联系电话：010-12345678",
+    "更多精彩内容请进入国内新闻",
+    "返回搜狐，查看更多                        责任编辑：",
+    "责任编辑：王五",
+    "来源 | 示例网 编辑 | 张三",
+    "  编辑 张三   校对 李四",
+    "责编:张三 | 审校:李四 | 审核:王五 |",
+    "分享让更多人看到",
+    "(完)",
+    "【纠错】",
+    "联系方式：news@example.cn",
+    "（原标题：福建迎战台风示例）(完)返回搜狐，查看更多",
+]
+
+
+@pytest.mark.parametrize("notice", NOTICE_SENTENCES)
+def test_notice_sentence_in_prose_is_cut(notice: str) -> None:
+    assert clean(BODY3 + notice) == BODY3
+    assert clean(f"{S1}{notice}{S2}{S3}") == BODY3
+
+
+@pytest.mark.parametrize("tail", TAILS)
+def test_furniture_at_the_end_of_prose_is_cut(tail: str) -> None:
+    assert clean(BODY3 + tail) == BODY3
+
+
+def test_source_in_brackets_is_kept() -> None:
+    # Names the outlet or reporter, which a question may ask about.
+    assert clean(f"{BODY3}（来源：示例网）返回搜狐，查看更多") == f"{BODY3}（来源：示例网）"
+
+
+def test_notice_sentences_are_cut_on_a_line_of_their_own_too() -> None:
+    raw = f"{BODY3}\n本文属于原创文章，如若转载，请注明来源：示例网"
+    assert clean(raw) == BODY3
+
+
+def test_notice_after_a_sentence_without_full_stop() -> None:
+    # A body sentence that lacks its full stop is kept: after a closing bracket ...
+    kept = "会议还研究了其他事项（宗禾）"
+    assert clean(f"{BODY3}{kept}本文属于原创文章，如若转载，请注明来源。") == BODY3 + kept
+    # ... or when it is longer than a lead-in to the notice (a list of prices, say).
+    prices = "各车型售价如下：1.6T高光版 12.69万元 1.6T闪耀版 13.39万元 2.0T巅峰版 15.19万元"
+    assert clean(f"{BODY3}{prices}本文属于原创文章，如若转载，请注明来源。") == BODY3 + prices
+
+
+def test_notice_in_brackets_inside_a_sentence() -> None:
+    raw = f"{S1}8月15日，工作人员回应示例新闻（报料邮箱：tips@example.cn）记者称将加强巡查。{S2}"
+    assert clean(raw) == f"{S1}8月15日，工作人员回应示例新闻记者称将加强巡查。{S2}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "根据规定，未经批准不得擅自占用城市道路，违者将被依法处理。",
+        "未经权利人同意，任何人不得使用他人的肖像。",
+        "他在朋友圈转载了这篇文章，并呼吁大家注意防汛安全。",
+        "专家提醒，股市有风险，投资需谨慎，市民不要轻信荐股信息。",
+        "这幅画由算法生成，展出后引发观众热议。",
+        "图片来源：示例网 未来三天，我国南方将有一次较强降雨过程。",
+        "联系电话：火警电话01，匪警电话02，急救电话03。",
+        "举报电话：0797-12345，举报邮箱：jubao@example.gov.cn，来信地址：示例市人民路68号。",
+        "网友评论：都成危楼了还要粉刷，这是什么操作？",
+        "该广告公司去年营收增长百分之二十，利润创历史新高。",
+        "晚会将为观众带来更多精彩内容，演出持续到晚上十点。",
+        "他用手机拍摄了这一幕。",
+    ],
+)
+def test_prose_with_notice_or_label_words_is_kept(sentence: str) -> None:
+    assert clean(BODY3 + sentence) == BODY3 + sentence
+
+
+def test_long_prose_line_is_not_dropped_by_a_line_rule() -> None:
+    # A whole-line rule matching part of a long body line once dropped the whole body.
+    for lead in ["图片来源：示例网记者|张三", "广告 洗碗机超值满减！！！ ×"]:
+        assert S1 in clean(f"2023-07-25\n{lead}{BODY3}未经授权，不得转载。")
+
+
+def test_inline_ad_is_cut() -> None:
+    raw = f"{S1}广告 某某软件免费下载，一键安装！ ×{S2}广告 可御可甜 >>进入直播间 ×  {S3}"
+    assert clean(raw) == f"{S1}{S2}  {S3}"
+
+
+def test_related_article_link_is_cut() -> None:
+    assert clean(f"{S1}相关阅读：《台风示例最新进展》《防汛指南》{S2}") == S1 + S2
+
+
+def test_photo_credit_between_flattened_paragraphs_is_cut() -> None:
+    raw = f"{S1}张三 摄    {S2}示例网记者 李四 摄    {S3}"
+    assert clean(raw) == f"{S1}    {S2}    {S3}"
+
+
+@pytest.mark.parametrize(
+    ("code", "kept"),
+    [
+        ('showPlayer({id:"/pvservice/xml/2023/8/1/a.xml",width:640,height:360}); ', ""),
+        (
+            "$(function(){ function isMobile(){ var u = navigator.userAgent; return u; } "
+            'if(isMobile()){ $(".img").css("width","100%"); } });  ',
+            "",
+        ),
+        (".imgisgif{display:inline-block;position:relative;}.imgisgif img{padding:0;}", ""),
+        ('document.write("<div></div>"); ', ""),
+        ('showPlayer({id:"a",autoplay:0}); 2022', "2022"),  # a year right after it stays
+        ("iPhone 15 Pro (2023) ", "iPhone 15 Pro (2023) "),  # no code, no change
+    ],
+)
+def test_inline_script_and_style_are_cut(code: str, kept: str) -> None:
+    assert clean(f"{S1}{code}{S2}") == f"{S1}{kept}{S2}"
+
+
+FLAT_PAGE = (
+    "2023-07-28\n"
+    f"原标题：福建迎战台风示例          {S1}广告 某某软件免费下载 ×{S2}"
+    f"张三 摄    {S3}(责任编辑：王五 CN070)本文属于原创文章，如若转载，请注明来源：示例网"
+    "返回搜狐，查看更多                        责任编辑：\n"
+)
+
+
+def test_flattened_page() -> None:
+    assert clean(FLAT_PAGE).split("\n") == ["福建迎战台风示例", f"{S1}{S2}    {S3}"]
+    assert clean(clean(FLAT_PAGE)) == clean(FLAT_PAGE)
+    meta = extract_metadata(FLAT_PAGE)
+    assert (meta.title, meta.date) == ("福建迎战台风示例", "2023-07-28")
+
+
+FLAT_LINES = [
+    FLAT_PAGE,
+    BODY3 + "本文属于原创文章，如若转载，请注明来源",
+    "原标题：" + BODY3,
+    f"{S1}（报料邮箱：tips@example.cn）{S2}",
+    f"{S1}张三 摄    {S2}",
+    'showPlayer({id:"a"}); ' + S1,
+]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.sampled_from(FLAT_LINES) | st.text(max_size=30), max_size=20))
+def test_clean_is_idempotent_on_flattened_lines(lines: list[str]) -> None:
+    once = clean("\n".join(lines))
+    assert clean(once) == once

@@ -206,6 +206,31 @@ def test_duplicate_stem_of_a_skipped_file_is_loaded(tmp_path: Path) -> None:
     assert "empty" in skipped[0].reason
 
 
+def test_flattened_pages_are_loaded_not_skipped(tmp_path: Path) -> None:
+    # Scrapers that put a whole page on one line glue furniture to the body; such a line
+    # must lose the furniture, not be dropped with it (which skipped the whole file).
+    body = SIMPLIFIED
+    pages = {
+        "glued_title": f"2023-08-01\n原标题：青岛智慧城市建设稳居第一梯队{body}",
+        "spaced_title": f"2023-08-01\n原标题：青岛智慧城市建设稳居第一梯队          {body}",
+        "notice": f"2023-08-01\n{body}本文属于原创文章，未经授权不得转载。",
+        "caption_first": f"图片来源：青岛日报|记者 张三{body}",
+        "ad_first": f"广告 某某软件免费下载，一键安装！ ×{body}",
+        "title_only": "2023-08-01\n原标题：青岛智慧城市建设稳居第一梯队",
+    }
+    for name, text in pages.items():
+        write(tmp_path / f"{name}.txt", text)
+    articles, skipped = load_corpus([tmp_path])
+    assert [Path(s.path).stem for s in skipped] == ["title_only"]
+    texts = {a.id: a.text for a in articles}
+    assert all(body in text and "原标题" not in text for text in texts.values())
+    assert texts["spaced_title"] == f"青岛智慧城市建设稳居第一梯队\n{body}"
+    assert texts["notice"] == body
+    assert texts["ad_first"] == body
+    titles = {a.id: a.title for a in articles}
+    assert titles["spaced_title"] == "青岛智慧城市建设稳居第一梯队"
+
+
 # --- seeds --------------------------------------------------------------------------------
 
 
