@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .chat import Rewrite, proper_nouns, rewrite
+from .chat import Rewrite, rewrite
 from .errors import InvalidQuestion, ModelUnavailable
 from .retrieval import Filters, check_k, clean_question
 from .text import Script, content_terms, detect_script, normalize, to_script, tokenize
@@ -356,15 +356,6 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     need = required_pattern(rw.question)
     if need is not None:
         cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
-    # A place, person or organisation the question names must be in the passage answered
-    # from: "福州获得了多少投资" is not answered by a passage about investment elsewhere.
-    # An administrative suffix is often left out in the text ("龙口市" written "山东龙口").
-    names = [re.sub(r"(?<=..)[市省县区]$", "", normalize(n)) for n in proper_nouns(rw.question)]
-    if names:
-        cands = [
-            c for c in cands
-            if all(n in normalize(f"{c.hit.title}\n{c.hit.text}") for n in names)
-        ]
     s = engine.settings
     if (
         not cands
