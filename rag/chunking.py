@@ -23,9 +23,13 @@ def _encoding():  # type: ignore[no-untyped-def]
     # tiktoken downloads its vocabulary on first use; llama-index-core ships a copy of
     # cl100k_base, which keeps chunking fully offline.
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
-        import llama_index.core
+        # Locate the package without importing it: `import llama_index.core` takes 1-6 s.
+        from importlib.util import find_spec
 
-        cache = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+        spec = find_spec("llama_index.core")
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError("llama-index-core is needed for its copy of cl100k_base")
+        cache = Path(spec.origin).parent / "_static" / "tiktoken_cache"
         os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
     import tiktoken
 

@@ -151,31 +151,65 @@ class Embedder(ABC):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    """A sentence-transformers model on the CPU."""
+    """A sentence-transformers model on the CPU.
+
+    Queries of a plain BERT model go through `query_encoder` (NumPy, same vectors within
+    1e-5), so that opening an index and answering never imports torch; sentence-transformers
+    is then loaded on the first `embed_documents`. Any other model loads it at once.
+    """
 
     def __init__(self, resolved: ResolvedModel):
+        from .query_encoder import load as load_query_encoder
+
+        self.name = resolved.name
+        self.fallback = resolved.fallback
+        self._resolved = resolved
+        self._model = None
+        # Hugging Face fast tokenizers are not re-entrant ("Already borrowed").
+        self._lock = threading.Lock()
+        self._query = load_query_encoder(resolved.path)
+        if self._query is None:
+            self.query_prefix, self.passage_prefix = _prefixes(resolved.name, self.model)
+        else:
+            prompts = self._query.prompts
+            self.query_prefix, self.passage_prefix = _prefixes_of(resolved.name, prompts)
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The sentence-transformers model, loaded on first use."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load_model()
+        return self._model
+
+    def _load_model(self):  # type: ignore[no-untyped-def]
         from sentence_transformers import SentenceTransformer
 
+        resolved = self._resolved
         try:
-            self.model = SentenceTransformer(resolved.path, device="cpu", local_files_only=True)
+            return SentenceTransformer(resolved.path, device="cpu", local_files_only=True)
         except Exception as exc:
             raise ModelUnavailable(
                 f"cannot load embedding model {resolved.name} from {resolved.path}: {exc}. "
                 "Set RAG_EMBED_MODEL to a sentence-transformers model folder"
             ) from exc
-        self.name = resolved.name
-        self.fallback = resolved.fallback
-        self.query_prefix, self.passage_prefix = _prefixes(resolved.name, self.model)
-        # Hugging Face fast tokenizers are not re-entrant ("Already borrowed").
-        self._lock = threading.Lock()
 
     @property
     def dimension(self) -> int:
+        if self._query is not None:
+            return self._query.dimension
         return int(self.model.get_embedding_dimension())
 
+    def embed_query(self, text: str) -> np.ndarray:
+        if self._query is not None:
+            return self._query.encode([self.query_prefix + text])[0]
+        return super().embed_query(text)
+
     def _encode(self, texts: list[str], *, batch_size: int, progress: bool) -> np.ndarray:
+        model = self.model
         with self._lock:
-            vectors = self.model.encode(
+            vectors = model.encode(
                 texts,
                 batch_size=batch_size,
                 show_progress_bar=progress,
@@ -187,7 +221,11 @@ class SentenceTransformerEmbedder(Embedder):
 
 def _prefixes(name: str, model) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Query/passage prefixes: the model's own prompts, else E5's "query: "/"passage: "."""
-    prompts = getattr(model, "prompts", None) or {}
+    return _prefixes_of(name, getattr(model, "prompts", None) or {})
+
+
+def _prefixes_of(name: str, prompts: dict[str, str]) -> tuple[str, str]:
+    """`_prefixes` from a prompts dict (sentence-transformers' `model.prompts`)."""
     query = prompts.get("query")
     passage = prompts.get("passage", prompts.get("document"))
     if query is not None or passage is not None:

@@ -150,12 +150,11 @@ class VectorStore:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the `n` nearest chunks, best first."""
-        total = self.count()
-        if total == 0:
-            return []
+        # No count() first: Chroma returns fewer results when the collection is smaller, and
+        # a count costs a round trip per query.
         res = self.collection.query(
             query_embeddings=[vector.tolist()],
-            n_results=min(n, total),
+            n_results=n,
             where=where or None,
             include=["distances"],
         )

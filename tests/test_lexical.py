@@ -1,0 +1,68 @@
+"""rag.lexical: a saved BM25 generation scores exactly as bm25s does, without importing it."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from rag.lexical import ChunkRecord, LexicalIndex
+
+
+def _random_corpus(n: int, seed: int = 0) -> tuple[list[ChunkRecord], list[list[str]]]:
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(300)] + ["青岛", "基站", "智慧", "城市", "5g"]
+    records, tokens = [], []
+    for i in range(n):
+        toks = [rng.choice(words[: rng.randint(5, len(words))]) for _ in range(rng.randint(1, 60))]
+        records.append(ChunkRecord(f"a{i // 3}#{i % 3}", f"a{i // 3}", i % 3, " ".join(toks), 0, 1))
+        tokens.append(toks)
+    return records, tokens
+
+
+def test_saved_scores_equal_bm25s(tmp_path: Path) -> None:
+    import bm25s
+
+    records, tokens = _random_corpus(400)
+    built = LexicalIndex.build(records, tokens)
+    built.save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    reference = bm25s.BM25.load(str(tmp_path / "lex" / "bm25"), show_progress=False, verbosity=0)
+    rng = random.Random(1)
+    vocab = sorted({t for doc in tokens for t in doc})
+    queries = [rng.sample(vocab, rng.randint(1, 6)) for _ in range(200)]
+    queries += [["青岛", "青岛", "基站"], ["unknown", "w1"], ["unknown"], []]
+    for q in queries:
+        known = [t for t in q if t in reference.vocab_dict]
+        expected = (
+            np.asarray(reference.get_scores(known), dtype=np.float32)
+            if known
+            else np.zeros(len(records), dtype=np.float32)
+        )
+        np.testing.assert_array_equal(loaded.scores(q), expected)  # bit for bit
+        np.testing.assert_array_equal(built.scores(q), expected)
+    assert loaded.idf("w1") == built.idf("w1")
+    assert loaded.idf("never-seen") == built.idf("never-seen")
+
+
+def test_empty_generation_loads(tmp_path: Path) -> None:
+    LexicalIndex.build([], []).save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded.records == [] and loaded.scores(["青岛"]).shape == (0,)
+
+
+def test_loading_does_not_import_bm25s(tmp_path: Path) -> None:
+    records, tokens = _random_corpus(30)
+    LexicalIndex.build(records, tokens).save(tmp_path / "lex")
+    code = (
+        "import sys; from pathlib import Path; from rag.lexical import LexicalIndex\n"
+        f"lex = LexicalIndex.load(Path({str(tmp_path / 'lex')!r}))\n"
+        "assert lex.scores(['w1']).any()\n"
+        "print('bm25s' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
