@@ -35,22 +35,54 @@ log = logging.getLogger("rag")
 # ---- question types -------------------------------------------------------------------
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("date", re.compile(r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|几号|日期|\bwhen\b|what year|which year|what date", re.I)),
-    ("number", re.compile(r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|\bhow (many|much)\b|number of|percentage|what share", re.I)),
-    ("list", re.compile(r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|\blist\b|\bwhat are\b", re.I)),
-    ("place", re.compile(r"哪里|哪裡|哪儿|在哪|何地|何处|哪个城市|哪個城市|哪座城市|哪个省|地点|地點|\bwhere\b|in which (city|province|place)|which city", re.I)),
+    (
+        "date",
+        re.compile(
+            r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|几号|日期|\bwhen\b|what year|which year|what date",
+            re.I,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|\bhow (many|much)\b|number of|percentage|what share",
+            re.I,
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|\blist\b|\bwhat are\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"哪里|哪裡|哪儿|在哪|何地|何处|哪个城市|哪個城市|哪座城市|哪个省|地点|地點|\bwhere\b|in which (city|province|place)|which city",
+            re.I,
+        ),
+    ),
     ("who", re.compile(r"谁|誰|哪位|什么人|\bwho\b|\bwhom\b", re.I)),
 ]
 
-_NUMBER = re.compile(r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]")
+_NUMBER = re.compile(
+    r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]"
+)
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
-_PLACE = re.compile(r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕")
-_PERSON = re.compile(r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出")
+_PLACE = re.compile(
+    r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕"
+)
+_PERSON = re.compile(
+    r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出"
+)
 
 
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
-_MEASURE_Q = re.compile(r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])")
+_MEASURE_Q = re.compile(
+    r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])"
+)
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
 
@@ -214,7 +246,13 @@ def _candidates(
                 window = h.text[spans[max(0, i - 2)][0] : e]
                 cov = max(cov, 0.75 * terms.coverage(normalize(window)))
             phrase = len(qgrams & _bigrams(sent)) / len(qgrams) if qgrams else 0.0
-            score = cov + 0.5 * passage_cov + 0.6 * phrase + _type_bonus(qtype, sent) + 0.02 / (rank + 1)
+            score = (
+                cov
+                + 0.5 * passage_cov
+                + 0.6 * phrase
+                + _type_bonus(qtype, sent)
+                + 0.02 / (rank + 1)
+            )
             out.append(_Candidate(score, cov, h, rank, s, e))
     out.sort(key=lambda c: -c.score)
     return out, best_passage
@@ -230,7 +268,9 @@ _ABSTAIN = {
 _CLOSEST = {"zh-Hans": "最相关的文章：", "zh-Hant": "最相關的文章：", "en": " Closest articles: "}
 
 
-def _abstain(question: str, script: Script, hits: list[Hit], mode: str = "extractive", notice: str = "") -> Answer:
+def _abstain(
+    question: str, script: Script, hits: list[Hit], mode: str = "extractive", notice: str = ""
+) -> Answer:
     seen: list[str] = []
     closest: list[Hit] = []
     for h in hits:
@@ -243,17 +283,36 @@ def _abstain(question: str, script: Script, hits: list[Hit], mode: str = "extrac
         if script == "en":
             text += _CLOSEST["en"] + "; ".join(names) + "."
         else:
-            text += to_script(_CLOSEST["zh-Hans"], script) + "、".join(f"《{n}》" for n in names) + "。"
-    return Answer(text=text, citations=[], abstained=True, unsupported=[], mode=mode,
-                  question=question, notice=notice, closest=closest[:3])
+            text += (
+                to_script(_CLOSEST["zh-Hans"], script) + "、".join(f"《{n}》" for n in names) + "。"
+            )
+    return Answer(
+        text=text,
+        citations=[],
+        abstained=True,
+        unsupported=[],
+        mode=mode,
+        question=question,
+        notice=notice,
+        closest=closest[:3],
+    )
 
 
 def _citation(n: int, c: _Candidate) -> Citation:
     h = c.hit
     return Citation(
-        n=n, article_id=h.article_id, title=h.title, date=h.date, url=h.url,
-        quote=h.text[c.start : c.end], start=h.start + c.start, end=h.start + c.end,
-        source=h.source, chunk_id=h.chunk_id, passage=h.text, passage_start=h.start,
+        n=n,
+        article_id=h.article_id,
+        title=h.title,
+        date=h.date,
+        url=h.url,
+        quote=h.text[c.start : c.end],
+        start=h.start + c.start,
+        end=h.start + c.end,
+        source=h.source,
+        chunk_id=h.chunk_id,
+        passage=h.text,
+        passage_start=h.start,
     )
 
 
@@ -268,7 +327,10 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
         # The best-matching sentence names the topic but not the kind of answer asked for
         # (no number for 多少): add the best sentence of the same passage that does.
         for c in cands[1:]:
-            if c.hit.chunk_id == best.hit.chunk_id and _type_bonus(qtype, c.hit.text[c.start : c.end]) > 0:
+            if (
+                c.hit.chunk_id == best.hit.chunk_id
+                and _type_bonus(qtype, c.hit.text[c.start : c.end]) > 0
+            ):
                 chosen.append(c)
                 seen.add((c.hit.article_id, c.hit.start + c.start))
                 break
@@ -280,7 +342,11 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
         if key in seen:
             continue
         text = normalize(c.hit.text[c.start : c.end])
-        if any(text in normalize(x.hit.text[x.start : x.end]) or normalize(x.hit.text[x.start : x.end]) in text for x in chosen):
+        if any(
+            text in normalize(x.hit.text[x.start : x.end])
+            or normalize(x.hit.text[x.start : x.end]) in text
+            for x in chosen
+        ):
             continue
         seen.add(key)
         chosen.append(c)
@@ -293,7 +359,9 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
 
 
-def _compose(chosen: list[_Candidate], script: Script, qtype: str = "what") -> tuple[str, list[Citation]]:
+def _compose(
+    chosen: list[_Candidate], script: Script, qtype: str = "what"
+) -> tuple[str, list[Citation]]:
     citations: list[Citation] = []
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
@@ -316,7 +384,10 @@ def _compose(chosen: list[_Candidate], script: Script, qtype: str = "what") -> t
 
 
 def _prepare(
-    engine: Engine, question: str, history: list[dict[str, str]] | None, k: int | None,
+    engine: Engine,
+    question: str,
+    history: list[dict[str, str]] | None,
+    k: int | None,
     filters: Filters | Mapping[str, Any] | None,
 ) -> tuple[Rewrite, Script, list[Hit]]:
     s = engine.settings
@@ -341,7 +412,11 @@ def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]
         )
     out = []
     for m in history:
-        if isinstance(m, Mapping) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+        if (
+            isinstance(m, Mapping)
+            and m.get("role") in ("user", "assistant")
+            and isinstance(m.get("content"), str)
+        ):
             out.append({"role": str(m["role"]), "content": str(m["content"])[:4000]})
     return out[-12:]
 
@@ -366,13 +441,23 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
         return _abstain(rw.standalone, script, hits)
     chosen = _select(cands, qtype)
     text, citations = _compose(chosen, script, qtype)
-    return Answer(text=text, citations=citations, abstained=False, unsupported=[],
-                  mode="extractive", question=rw.standalone)
+    return Answer(
+        text=text,
+        citations=citations,
+        abstained=False,
+        unsupported=[],
+        mode="extractive",
+        question=rw.standalone,
+    )
 
 
 def answer(
-    engine: Engine, question: str, *, history: list[dict[str, str]] | None = None,
-    k: int | None = None, mode: str | None = None,
+    engine: Engine,
+    question: str,
+    *,
+    history: list[dict[str, str]] | None = None,
+    k: int | None = None,
+    mode: str | None = None,
     filters: Filters | Mapping[str, Any] | None = None,
 ) -> Answer:
     """See `Engine.ask`."""
@@ -395,8 +480,12 @@ def _mode(engine: Engine, mode: str | None) -> str:
 
 
 def answer_stream(
-    engine: Engine, question: str, *, history: list[dict[str, str]] | None = None,
-    k: int | None = None, mode: str | None = None,
+    engine: Engine,
+    question: str,
+    *,
+    history: list[dict[str, str]] | None = None,
+    k: int | None = None,
+    mode: str | None = None,
     filters: Filters | Mapping[str, Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Pieces of answer text, then the final Answer."""

@@ -25,8 +25,13 @@ from .text import content_terms
 # Bare pronouns stand for an entity and are replaced; demonstratives qualify a noun the
 # question already names, so they only mark the question as a follow-up.
 _PRONOUN = re.compile(r"它们|它們|它|他们|他們|她们|她們|\b(it|its|they|them|their)\b", re.I)
-_DEMONSTRATIVE = re.compile(r"该|該|其中|这个|這個|那个|那個|这些|這些|那些|这里|這裡|那里|那裡|这次|這次|那次|此次|\b(this|that|these|those|there)\b", re.I)
-_ELLIPTIC_START = re.compile(r"^(那么|那麼|那|还有|還有|另外|此外|and\b|what about\b|how about\b|and what\b)", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"该|該|其中|这个|這個|那个|那個|这些|這些|那些|这里|這裡|那里|那裡|这次|這次|那次|此次|\b(this|that|these|those|there)\b",
+    re.I,
+)
+_ELLIPTIC_START = re.compile(
+    r"^(那么|那麼|那|还有|還有|另外|此外|and\b|what about\b|how about\b|and what\b)", re.I
+)
 _ELLIPTIC_END = re.compile(r"呢[？?！!。.\s]*$")
 _posseg_lock = threading.Lock()
 
@@ -50,7 +55,10 @@ class Rewrite:
 def is_followup(question: str) -> bool:
     q = question.strip()
     return bool(
-        _PRONOUN.search(q) or _DEMONSTRATIVE.search(q) or _ELLIPTIC_START.search(q) or _ELLIPTIC_END.search(q)
+        _PRONOUN.search(q)
+        or _DEMONSTRATIVE.search(q)
+        or _ELLIPTIC_START.search(q)
+        or _ELLIPTIC_END.search(q)
         or len(content_terms(q)) <= 1
     )
 

@@ -29,8 +29,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .indexing import ingest
 
     settings = _settings(args)
-    report = ingest(args.paths or None, settings=settings, rebuild=args.rebuild,
-                    progress=sys.stderr.isatty() or args.progress)
+    report = ingest(
+        args.paths or None,
+        settings=settings,
+        rebuild=args.rebuild,
+        progress=sys.stderr.isatty() or args.progress,
+    )
     for item in report.skipped:
         print(f"skipped {item.path}: {item.reason}", file=sys.stderr)
     print(report.summary())
@@ -50,7 +54,11 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"index:       {info.index_dir}")
         print(f"articles:    {info.articles}")
         print(f"chunks:      {info.chunks}")
-        fb = " (offline fallback: weak on Chinese; see README 'Offline models')" if info.fallback_model else ""
+        fb = (
+            " (offline fallback: weak on Chinese; see README 'Offline models')"
+            if info.fallback_model
+            else ""
+        )
         print(f"embedding:   {info.embed_model}{fb}")
         print(f"chunking:    {info.chunk_size} tokens, {info.chunk_overlap} overlap")
         print(f"built:       {info.built_at}")
@@ -99,7 +107,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     for i, h in enumerate(hits, 1):
         snippet = h.text.replace("\n", " ")
         snippet = snippet[:120] + ("…" if len(snippet) > 120 else "")
-        print(f"{i}. [{h.score:.4f}] {h.title or h.article_id} ({h.date or 'no date'}) {h.article_id}")
+        print(
+            f"{i}. [{h.score:.4f}] {h.title or h.article_id} ({h.date or 'no date'}) {h.article_id}"
+        )
         print(f"   {snippet}")
     return 0
 
@@ -154,8 +164,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not line:
             continue
         if "\ufffd" in line:
-            print("error: that line is not valid UTF-8 text: set the terminal to UTF-8 "
-                  "(e.g. LANG=C.UTF-8) and ask again")
+            print(
+                "error: that line is not valid UTF-8 text: set the terminal to UTF-8 "
+                "(e.g. LANG=C.UTF-8) and ask again"
+            )
             continue
         if line == "/quit":
             return 0
@@ -166,7 +178,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if line == "/sources":
             if last is None or not last.citations:
                 print("(no sources yet)")
-            for c in (last.citations if last else []):
+            for c in last.citations if last else []:
                 print(f"[{c.n}] {c.title or c.article_id} ({c.date or 'no date'}): “{c.quote}”")
             continue
         try:
@@ -197,9 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Question answering over Chinese news articles, with cited sources. "
         "Configuration comes from RAG_* environment variables or .env (see README).",
     )
-    p.add_argument("--log-level", default=None, type=str.upper,
-                   choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                   help="logging level (default WARNING, or RAG_LOG_LEVEL)")
+    p.add_argument(
+        "--log-level",
+        default=None,
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="logging level (default WARNING, or RAG_LOG_LEVEL)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="index the corpus (incremental; --rebuild starts over)")
@@ -209,7 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("info", help="what the index holds, and what is missing")
-    s.add_argument("--check", action="store_true", help="verify Chroma, BM25, manifest and corpus agree")
+    s.add_argument(
+        "--check", action="store_true", help="verify Chroma, BM25, manifest and corpus agree"
+    )
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_info)
 
@@ -226,8 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", help="answer a question with cited sources")
     s.add_argument("question")
     s.add_argument("-k", type=int, default=None, help="passages to read (default RAG_TOP_K)")
-    s.add_argument("--mode", choices=["extractive", "llm"], default=None,
-                   help="answerer (default: llm when RAG_LLM_BASE_URL is set, else extractive)")
+    s.add_argument(
+        "--mode",
+        choices=["extractive", "llm"],
+        default=None,
+        help="answerer (default: llm when RAG_LLM_BASE_URL is set, else extractive)",
+    )
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
     s.set_defaults(func=cmd_ask)
 
@@ -239,10 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--k", type=int, default=5, help="retrieval depth scored (default 5)")
     s.add_argument("--json", dest="json_out", help="write full results as JSON to this file")
     s.add_argument("--report", help="write a Markdown report and PNG chart to this folder")
-    s.add_argument("--baseline", action="store_true",
-                   help="also score the plain llama-index pipeline on the same questions")
-    s.add_argument("--thresholds", default=None,
-                   help="JSON of metric floors (e.g. evals/thresholds.json); exit 1 when one is missed")
+    s.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also score the plain llama-index pipeline on the same questions",
+    )
+    s.add_argument(
+        "--thresholds",
+        default=None,
+        help="JSON of metric floors (e.g. evals/thresholds.json); exit 1 when one is missed",
+    )
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="start the web chat app")
@@ -274,4 +302,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

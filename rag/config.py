@@ -105,7 +105,9 @@ class Settings(BaseSettings):
         "X-Chroma-Token.",
     )
     chroma_refresh_seconds: float = Field(
-        10.0, ge=0.5, le=3600,
+        10.0,
+        ge=0.5,
+        le=3600,
         description="With RAG_CHROMA_URL: how often an open engine checks the server for a "
         "newer index.",
     )

@@ -62,7 +62,9 @@ class Engine:
 
     # ---- opening -------------------------------------------------------------------
     @classmethod
-    def open(cls, index_dir: str | Path | None = None, *, settings: Settings | None = None) -> Engine:
+    def open(
+        cls, index_dir: str | Path | None = None, *, settings: Settings | None = None
+    ) -> Engine:
         """Open an index built by `rag ingest`.
 
         Args:
@@ -124,7 +126,9 @@ class Engine:
             lexical=lexical,
             stamp=manifest_path(index_dir).stat().st_mtime,
             article_of=np.array(arts, dtype=object),
-            date_of=np.array([date_int(files[a].date) if a in files else 0 for a in arts], dtype=np.int64),
+            date_of=np.array(
+                [date_int(files[a].date) if a in files else 0 for a in arts], dtype=np.int64
+            ),
             source_of=np.array([files[a].source if a in files else "" for a in arts], dtype=object),
         )
 
@@ -143,7 +147,9 @@ class Engine:
                     try:
                         self._state = self._load_state(self.settings.index_dir)
                         # A rebuild drops and recreates the Chroma collection: reopen it.
-                        self.store = open_store(self.settings, create=bool(self.settings.chroma_url))
+                        self.store = open_store(
+                            self.settings, create=bool(self.settings.chroma_url)
+                        )
                     except Exception as exc:  # noqa: BLE001 - keep serving the old snapshot
                         log.warning("index changed but could not be reloaded: %s", exc)
                 state = self._state
@@ -161,7 +167,9 @@ class Engine:
             try:
                 self._sync(self.settings, self.store)
             except Exception as exc:  # noqa: BLE001 - keep serving what we have
-                log.warning("could not refresh the index from %s: %s", self.settings.chroma_url, exc)
+                log.warning(
+                    "could not refresh the index from %s: %s", self.settings.chroma_url, exc
+                )
 
     # ---- information ---------------------------------------------------------------
     def info(self) -> IndexInfo:
@@ -270,8 +278,13 @@ class Engine:
 
     # ---- answers -------------------------------------------------------------------------
     def ask(
-        self, question: str, *, history: list[dict[str, str]] | None = None, k: int | None = None,
-        mode: str | None = None, filters: Filters | Mapping[str, Any] | None = None,
+        self,
+        question: str,
+        *,
+        history: list[dict[str, str]] | None = None,
+        k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | Mapping[str, Any] | None = None,
     ) -> Answer:
         """Answer a question from the articles, citing each sentence's source.
 
@@ -291,8 +304,13 @@ class Engine:
         return answer(self, question, history=history, k=k, mode=mode, filters=filters)
 
     def ask_stream(
-        self, question: str, *, history: list[dict[str, str]] | None = None, k: int | None = None,
-        mode: str | None = None, filters: Filters | Mapping[str, Any] | None = None,
+        self,
+        question: str,
+        *,
+        history: list[dict[str, str]] | None = None,
+        k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | Mapping[str, Any] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
         from .answering import answer_stream

@@ -32,8 +32,14 @@ def index_info(settings: Settings) -> IndexInfo:
     if not settings.chroma_url and not (index_dir / "chroma").exists():
         problems.append(f"{index_dir / 'chroma'} is missing: run `rag ingest --rebuild`")
     return IndexInfo(
-        str(index_dir), manifest.articles, manifest.chunks, manifest.embed_model,
-        manifest.fallback_model, manifest.built_at, manifest.chunk_size, manifest.chunk_overlap,
+        str(index_dir),
+        manifest.articles,
+        manifest.chunks,
+        manifest.embed_model,
+        manifest.fallback_model,
+        manifest.built_at,
+        manifest.chunk_size,
+        manifest.chunk_overlap,
         problems,
     )
 
@@ -63,7 +69,9 @@ def check_index(settings: Settings) -> list[str]:
     if only_dense:
         problems.append(f"{len(only_dense)} chunk(s) in Chroma but not in BM25: run `rag ingest`")
     if only_lex:
-        problems.append(f"{len(only_lex)} chunk(s) in BM25 but not in Chroma: run `rag ingest --rebuild`")
+        problems.append(
+            f"{len(only_lex)} chunk(s) in BM25 but not in Chroma: run `rag ingest --rebuild`"
+        )
     if len(lex_ids) != manifest.chunks:
         problems.append(
             f"manifest says {manifest.chunks} chunks, BM25 holds {len(lex_ids)}: run `rag ingest --rebuild`"
@@ -73,16 +81,26 @@ def check_index(settings: Settings) -> list[str]:
         per_article[r.article_id] = per_article.get(r.article_id, 0) + 1
     for aid, entry in manifest.files.items():
         if per_article.get(aid, 0) != entry.chunks:
-            problems.append(f"article {aid}: manifest {entry.chunks} chunks, BM25 {per_article.get(aid, 0)}")
+            problems.append(
+                f"article {aid}: manifest {entry.chunks} chunks, BM25 {per_article.get(aid, 0)}"
+            )
     corpus = Path(settings.corpus_dir)
     if corpus.exists():
         found, _ = _scan(find_files([corpus]), None)
         new = sorted(a for a in set(found) - set(manifest.files) if _loadable(found[a][0]))
         gone = sorted(set(manifest.files) - set(found))
-        edited = sorted(a for a in found if a in manifest.files and manifest.files[a].sha256 != found[a][1])
-        for label, ids in (("not yet indexed", new), ("deleted from the corpus", gone), ("edited since indexed", edited)):
+        edited = sorted(
+            a for a in found if a in manifest.files and manifest.files[a].sha256 != found[a][1]
+        )
+        for label, ids in (
+            ("not yet indexed", new),
+            ("deleted from the corpus", gone),
+            ("edited since indexed", edited),
+        ):
             if ids:
-                problems.append(f"{len(ids)} article(s) {label} ({', '.join(ids[:5])}): run `rag ingest`")
+                problems.append(
+                    f"{len(ids)} article(s) {label} ({', '.join(ids[:5])}): run `rag ingest`"
+                )
     return problems
 
 

@@ -92,7 +92,12 @@ def _scan(
         try:
             st = path.stat()
             prev = old.files.get(aid) if old else None
-            if prev and prev.path == str(path) and prev.size == st.st_size and prev.mtime == st.st_mtime:
+            if (
+                prev
+                and prev.path == str(path)
+                and prev.size == st.st_size
+                and prev.mtime == st.st_mtime
+            ):
                 sha = prev.sha256  # unchanged size and mtime: skip re-reading (as git does)
             else:
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -180,7 +185,9 @@ def _ingest_locked(
         if params_changed or aid not in old_files or old_files[aid].sha256 != sha
     ]
     if explicit:
-        removed = [aid for aid, e in old_files.items() if aid not in found and not Path(e.path).exists()]
+        removed = [
+            aid for aid, e in old_files.items() if aid not in found and not Path(e.path).exists()
+        ]
     else:
         removed = [aid for aid in old_files if aid not in found]
     lex_dir = old.lexical_dir(index_dir) if old else None
@@ -190,8 +197,15 @@ def _ingest_locked(
     vectors_ok = bool(settings.chroma_url) or (index_dir / "chroma").exists()
     if not changed and not removed and lexical_ok and vectors_ok and old is not None:
         return IngestReport(
-            0, 0, 0, len(found), old.chunks, skipped, time.perf_counter() - started,
-            old.embed_model, old.fallback_model,
+            0,
+            0,
+            0,
+            len(found),
+            old.chunks,
+            skipped,
+            time.perf_counter() - started,
+            old.embed_model,
+            old.fallback_model,
         )
 
     embedder = None
@@ -239,8 +253,15 @@ def _ingest_locked(
         chunks = chunk_article(article, size=settings.chunk_size, overlap=settings.chunk_overlap)
         new_chunks.extend((c, article) for c in chunks)
         entries[aid] = FileEntry(
-            str(path), sha, len(chunks), article.title, article.date, article.source,
-            article.url, size, mtime,
+            str(path),
+            sha,
+            len(chunks),
+            article.title,
+            article.date,
+            article.source,
+            article.url,
+            size,
+            mtime,
         )
         if aid in old_files:
             updated += 1
@@ -258,11 +279,24 @@ def _ingest_locked(
         _wipe(index_dir, settings)
     if store is None:
         store = open_store(settings)
-    if not new_chunks and not removed and prev is not None and old is not None and not params_changed:
+    if (
+        not new_chunks
+        and not removed
+        and prev is not None
+        and old is not None
+        and not params_changed
+    ):
         # Only files that still cannot be loaded "changed": nothing to embed or rewrite.
         return IngestReport(
-            0, 0, 0, len(found), old.chunks, skipped, time.perf_counter() - started,
-            old.embed_model, old.fallback_model,
+            0,
+            0,
+            0,
+            len(found),
+            old.chunks,
+            skipped,
+            time.perf_counter() - started,
+            old.embed_model,
+            old.fallback_model,
         )
 
     if embedder is None:
@@ -280,7 +314,9 @@ def _ingest_locked(
                 tokens.append(tok)
     for (chunk, _), chunk_tokens in zip(new_chunks, new_tokens, strict=True):
         records.append(
-            ChunkRecord(chunk.id, chunk.article_id, chunk.position, chunk.text, chunk.start, chunk.end)
+            ChunkRecord(
+                chunk.id, chunk.article_id, chunk.position, chunk.text, chunk.start, chunk.end
+            )
         )
         tokens.append(chunk_tokens)  # tokenised by _embed_and_store after encoding
     order = sorted(range(len(records)), key=lambda i: (records[i].article_id, records[i].position))
@@ -319,9 +355,15 @@ def _ingest_locked(
         store.write_info(server_info(manifest))
     _cleanup_generations(index_dir, generation)
     return IngestReport(
-        added, updated, len(removed), sum(1 for a in found if a not in changed), len(records),
+        added,
+        updated,
+        len(removed),
+        sum(1 for a in found if a not in changed),
+        len(records),
         skipped,
-        time.perf_counter() - started, embedder.name, embedder.fallback,
+        time.perf_counter() - started,
+        embedder.name,
+        embedder.fallback,
     )
 
 

@@ -101,7 +101,9 @@ class LexicalIndex:
         """Inverse document frequency of a token over chunks (unknown token: the maximum)."""
         n = max(len(self.records), 1)
         if self._df is None:
-            indptr = np.asarray(self.bm25.scores.get("indptr", [0])) if self.records else np.zeros(1)
+            indptr = (
+                np.asarray(self.bm25.scores.get("indptr", [0])) if self.records else np.zeros(1)
+            )
             self._df = np.diff(indptr)
         tid = self._vocab.get(token)
         df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0

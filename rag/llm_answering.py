@@ -56,8 +56,12 @@ def _best_quote(hit: Hit, sentences: list[str]) -> tuple[str, int, int]:
 
 
 def llm_answer_stream(
-    engine: Engine, question: str, *, history: list[dict[str, str]] | None = None,
-    k: int | None = None, filters: Filters | Mapping[str, Any] | None = None,
+    engine: Engine,
+    question: str,
+    *,
+    history: list[dict[str, str]] | None = None,
+    k: int | None = None,
+    filters: Filters | Mapping[str, Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Stream the LLM's answer, then yield the verified Answer. Raises ModelUnavailable."""
     s = engine.settings
@@ -68,7 +72,9 @@ def llm_answer_stream(
     standalone = question
     if history:
         fallback = rewrite(question, history).standalone
-        standalone = parse_condensed(client.complete(build_condense_messages(history, question)), fallback)
+        standalone = parse_condensed(
+            client.complete(build_condense_messages(history, question)), fallback
+        )
     hits = engine._search(standalone, k=k or s.top_k, filters=Filters.coerce(filters))
     if not hits:
         yield _abstain(standalone, script, hits, mode="llm")
@@ -93,10 +99,27 @@ def llm_answer_stream(
         h = by_n[n]
         citing = [x for x in sentences if n in parse_markers(x)]
         quote, start, end = _best_quote(h, citing)
-        citations.append(Citation(
-            n=n, article_id=h.article_id, title=h.title, date=h.date, url=h.url, quote=quote,
-            start=start, end=end, source=h.source, chunk_id=h.chunk_id, passage=h.text,
-            passage_start=h.start,
-        ))
-    yield Answer(text=text, citations=citations, abstained=False, unsupported=unsupported,
-                 mode="llm", question=standalone)
+        citations.append(
+            Citation(
+                n=n,
+                article_id=h.article_id,
+                title=h.title,
+                date=h.date,
+                url=h.url,
+                quote=quote,
+                start=start,
+                end=end,
+                source=h.source,
+                chunk_id=h.chunk_id,
+                passage=h.text,
+                passage_start=h.start,
+            )
+        )
+    yield Answer(
+        text=text,
+        citations=citations,
+        abstained=False,
+        unsupported=unsupported,
+        mode="llm",
+        question=standalone,
+    )

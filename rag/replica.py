@@ -16,8 +16,16 @@ from .manifest import FileEntry, Manifest, load_manifest, save_manifest
 from .store import VectorStore
 from .text import tokenize
 
-INFO_KEYS = ("embed_model", "fallback_model", "dimension", "chunk_size", "chunk_overlap",
-             "generation", "built_at", "chunks")
+INFO_KEYS = (
+    "embed_model",
+    "fallback_model",
+    "dimension",
+    "chunk_size",
+    "chunk_overlap",
+    "generation",
+    "built_at",
+    "chunks",
+)
 
 
 def server_info(manifest: Manifest) -> dict[str, Any]:
@@ -29,7 +37,8 @@ def is_current(settings: Settings, info: dict[str, Any]) -> bool:
     """Whether the local copy is of the server's current generation."""
     local = load_manifest(settings.index_dir)
     return bool(
-        local and local.generation == info.get("generation")
+        local
+        and local.generation == info.get("generation")
         and local.built_at == info.get("built_at")
         and local.lexical_dir(settings.index_dir).exists()
     )
@@ -43,19 +52,28 @@ def sync_from_store(settings: Settings, store: VectorStore, info: dict[str, Any]
     rows = sorted(store.dump(), key=lambda r: (r[2]["article_id"], int(r[2]["position"])))
     for cid, text, meta in rows:
         aid = str(meta["article_id"])
-        records.append(ChunkRecord(cid, aid, int(meta["position"]), text, int(meta["start"]),
-                                   int(meta["end"])))
+        records.append(
+            ChunkRecord(cid, aid, int(meta["position"]), text, int(meta["start"]), int(meta["end"]))
+        )
         title = str(meta.get("title") or "")
         # Same text as indexing.index_text: the title gives every chunk its topic.
-        indexed = text if int(meta["position"]) == 0 or not title or text.startswith(title) \
+        indexed = (
+            text
+            if int(meta["position"]) == 0 or not title or text.startswith(title)
             else f"{title}\n{text}"
+        )
         tokens.append(tokenize(indexed))
         entry = files.get(aid)
         if entry is None:
-            files[aid] = FileEntry(path="", sha256="", chunks=1, title=title,
-                                   date=str(meta.get("date") or ""),
-                                   source=str(meta.get("source") or ""),
-                                   url=str(meta.get("url") or ""))
+            files[aid] = FileEntry(
+                path="",
+                sha256="",
+                chunks=1,
+                title=title,
+                date=str(meta.get("date") or ""),
+                source=str(meta.get("source") or ""),
+                url=str(meta.get("url") or ""),
+            )
         else:
             entry.chunks += 1
     manifest = Manifest(**{k: info[k] for k in INFO_KEYS if k in info})

@@ -82,7 +82,9 @@ class Filters:
                     f"Expected {key} as text (dates as YYYY-MM-DD), got {value.get(key)!r}."
                 )
         return cls(
-            tuple(ids), value.get("since") or None, value.get("until") or None,
+            tuple(ids),
+            value.get("since") or None,
+            value.get("until") or None,
             value.get("source") or None,
         )
 

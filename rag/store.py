@@ -22,7 +22,7 @@ log = logging.getLogger("rag")
 
 
 def date_int(date: str) -> int:
-    """"2023-05-27" -> 20230527 (0 when unknown), for range filters in Chroma."""
+    """ "2023-05-27" -> 20230527 (0 when unknown), for range filters in Chroma."""
     digits = date.replace("-", "")
     return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
@@ -46,7 +46,11 @@ class VectorStore:
     """Thin wrapper over one Chroma collection in cosine space."""
 
     def __init__(
-        self, index_dir: Path, *, url: str = "", create: bool = True,
+        self,
+        index_dir: Path,
+        *,
+        url: str = "",
+        create: bool = True,
         headers: dict[str, str] | None = None,
     ):
         import chromadb
@@ -86,16 +90,14 @@ class VectorStore:
                     "(`chroma run --path DIR --port PORT`) or unset RAG_CHROMA_URL"
                 ) from exc
             raise IndexCorrupted(
-                f"cannot open the vector store at {self.where} ({exc}): run "
-                "`rag ingest --rebuild`"
+                f"cannot open the vector store at {self.where} ({exc}): run `rag ingest --rebuild`"
             ) from exc
         self._max_batch = int(getattr(self.client, "get_max_batch_size", lambda: 5000)())
 
     def write_info(self, info: dict[str, Any]) -> None:
         """Record what the index is (scalars only) beside the chunks."""
         meta = self.client.get_or_create_collection(META_COLLECTION)
-        meta.upsert(ids=["index"], documents=["rag index"], metadatas=[info],
-                    embeddings=[[0.0]])
+        meta.upsert(ids=["index"], documents=["rag index"], metadatas=[info], embeddings=[[0.0]])
 
     def read_info(self) -> dict[str, Any] | None:
         """The record written by `write_info`, or None."""
@@ -167,9 +169,7 @@ class VectorStore:
         out: list[tuple[str, str, dict[str, Any]]] = []
         offset, page = 0, 5_000
         while True:
-            got = self.collection.get(
-                include=["documents", "metadatas"], limit=page, offset=offset
-            )
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
             out.extend(
                 zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
             )
@@ -181,6 +181,8 @@ class VectorStore:
 def open_store(settings: Settings, *, create: bool = True) -> VectorStore:
     """The vector store the settings point at: a Chroma server or the on-disk one."""
     return VectorStore(
-        settings.index_dir, url=settings.chroma_url, create=create,
+        settings.index_dir,
+        url=settings.chroma_url,
+        create=create,
         headers=chroma_headers(settings),
     )

@@ -433,7 +433,9 @@ def _build(chunks: Iterable[str], freq: Mapping[str, int]) -> _Dictionary:
             postings[key] = [posting]
     for phrase, heads in _GLOSSARY.items():
         key = phrase.replace("-", " ")  # as the question's words are joined
-        postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(key, [])
+        postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(
+            key, []
+        )
     max_words = max((k.count(" ") + 1 for k in postings), default=1)
     return _Dictionary(postings=postings, names=names, max_words=max_words)
 
