@@ -85,6 +85,9 @@ _MEASURE_Q = re.compile(
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
+# "多少投资" asks for an amount of something named: the answer sentence names it too.
+_AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
+_UNIT_START = "万萬亿億千百元年天倍"
 
 
 def required_pattern(question: str) -> re.Pattern[str] | None:
@@ -99,6 +102,11 @@ def required_pattern(question: str) -> re.Pattern[str] | None:
     if m:
         unit = re.escape(m.group(1))
         return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{unit}")
+    m = _AMOUNT_OF.search(question)
+    if m and m.group(1)[0] not in _UNIT_START:
+        words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
+        if words and words[0] not in FRAME_WORDS:
+            return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
     return None
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import rag
-from rag.answering import question_type
+from rag.answering import question_type, required_pattern
 from rag.text import detect_script, to_simplified
 
 
@@ -32,6 +32,28 @@ def test_question_type(question: str, expected: str) -> None:
 
 def _article_text(seed_articles: dict, article_id: str) -> str:
     return seed_articles[article_id].text
+
+
+@pytest.mark.parametrize(
+    ("question", "answers", "not_answers"),
+    [
+        # an amount of something named: the sentence names it and gives a number
+        ("中国电子计划多少投资？", ["计划投资1000亿元。"], ["行动计划为期三年。", "投资规模很大。"]),
+        # a count with a measure word: a number with that measure word
+        ("青岛建成了多少个5G基站？", ["建成5G基站1.7万个"], ["青岛5G基站建设领先"]),
+        ("占比是百分之多少？", ["占总数的24.6%"], ["占总数的大部分"]),
+    ],
+)
+def test_required_pattern(question: str, answers: list[str], not_answers: list[str]) -> None:
+    need = required_pattern(question)
+    assert need is not None
+    assert all(need.search(a) for a in answers)
+    assert not any(need.search(a) for a in not_answers)
+
+
+@pytest.mark.parametrize("question", ["投资多少亿元？", "青岛怎么样？", "多少钱？"])
+def test_no_required_pattern_for_units_or_open_questions(question: str) -> None:
+    assert required_pattern(question) is None
 
 
 def test_award_cities_answer_cites_003_sentence(seed_engine, seed_articles, seed_ids) -> None:
