@@ -397,7 +397,7 @@ def test_answer_text_puts_each_cited_sentence_on_its_own_line() -> None:
     assert render.answer_text("甲<b>。[1]乙。[2]") == "甲&lt;b&gt;。&#91;1&#93;\n乙。&#91;2&#93;"
 
 
-def test_serve_binds_locally_with_auth_and_a_wide_queue(
+def test_serve_binds_locally_with_auth_and_a_parallel_queue(
     ui_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import ui.app as ui_app
@@ -415,6 +415,7 @@ def test_serve_binds_locally_with_auth_and_a_wide_queue(
     assert seen["server_name"] == "127.0.0.1" and seen["server_port"] == 7860
     assert seen["share"] is False
     assert seen["auth"] == [("ann", "pw1"), ("bob", "pw2")]
-    assert seen["concurrency"] >= 8
+    # Several answers at once (Gradio's default is 1); 4 measured best under 50 clients.
+    assert seen["concurrency"] == ui_app.QUEUE_CONCURRENCY > 1
     assert seen["css"] == LAUNCH_OPTIONS["css"]
     assert "http://127.0.0.1:7860/" in capsys.readouterr().out
