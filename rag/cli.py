@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from .config import Settings
 from .errors import RagError
+from .types import Citation
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -178,7 +179,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if line == "/sources":
             if last is None or not last.citations:
                 print("(no sources yet)")
-            for c in last.citations if last else []:
+            cited: list[Citation] = list(last.citations) if last is not None else []
+            for c in cited:
                 print(f"[{c.n}] {c.title or c.article_id} ({c.date or 'no date'}): “{c.quote}”")
             continue
         try:

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         "the bundled offline model when it cannot be had.",
     )
     # 16 measured fastest on a 2-core CPU for ~300-token chunks (benchmarks/bench.py probes
-    # 16/32/64/128): 28.5 chunks/s against 25.3 at 64, and 0.3 GB less peak memory.
+    # 16/32/64/128): 28.5 chunks/s against 27.0 at 64 on 600 articles, 0.3 GB less peak memory.
     embed_batch_size: int = Field(16, ge=1, le=1024, description="Texts per encoder batch.")
     model_probe_timeout: float = Field(
         1.5, gt=0, le=30, description="Seconds to decide whether the model hub is reachable."

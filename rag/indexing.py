@@ -196,17 +196,7 @@ def _ingest_locked(
     )
     vectors_ok = bool(settings.chroma_url) or (index_dir / "chroma").exists()
     if not changed and not removed and lexical_ok and vectors_ok and old is not None:
-        return IngestReport(
-            0,
-            0,
-            0,
-            len(found),
-            old.chunks,
-            skipped,
-            time.perf_counter() - started,
-            old.embed_model,
-            old.fallback_model,
-        )
+        return _unchanged(old, len(found), skipped, started)
 
     embedder = None
     store: VectorStore | None = None
@@ -287,17 +277,7 @@ def _ingest_locked(
         and not params_changed
     ):
         # Only files that still cannot be loaded "changed": nothing to embed or rewrite.
-        return IngestReport(
-            0,
-            0,
-            0,
-            len(found),
-            old.chunks,
-            skipped,
-            time.perf_counter() - started,
-            old.embed_model,
-            old.fallback_model,
-        )
+        return _unchanged(old, len(found), skipped, started)
 
     if embedder is None:
         embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
@@ -367,6 +347,23 @@ def _ingest_locked(
     )
 
 
+def _unchanged(
+    old: Manifest, articles: int, skipped: list[Skipped], started: float
+) -> IngestReport:
+    """The report of an ingest that found nothing to add, update or remove."""
+    return IngestReport(
+        0,
+        0,
+        0,
+        articles,
+        old.chunks,
+        skipped,
+        time.perf_counter() - started,
+        old.embed_model,
+        old.fallback_model,
+    )
+
+
 def _bm25_tokens(text: str) -> list[str]:
     """`tokenize`, with each token interned: a chunk has ~90 tokens, mostly repeated words,
     and one shared string per word takes 2.3 KB per chunk instead of 7.8 KB (~0.3 GB less
@@ -397,12 +394,10 @@ def _embed_and_store(
     from tqdm import tqdm
 
     texts = [index_text(a, c) for c, a in new_chunks]
-    tokens: list[list[str]] = [[] for _ in texts]
     parts: queue.Queue[tuple[list[int], object] | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
-    stop = threading.Event()  # the encoder failed: don't tokenise the rest
 
-    def upsert_then_tokenise() -> None:
+    def upsert() -> None:
         while True:
             part = parts.get()
             if part is None:
@@ -419,11 +414,8 @@ def _embed_and_store(
                 )
             except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                 failed.append(exc)
-        if not failed and not stop.is_set():
-            for i in range(len(texts)):
-                tokens[i] = _bm25_tokens(texts[i])
 
-    worker = threading.Thread(target=upsert_then_tokenise, name="rag-ingest-writer", daemon=True)
+    worker = threading.Thread(target=upsert, name="rag-ingest-writer", daemon=True)
     worker.start()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     batch = settings.embed_batch_size * 4  # chunks per encoder call and per upsert
@@ -438,16 +430,13 @@ def _embed_and_store(
             )
             parts.put((idx, vectors))
             bar.update(len(idx))
-    except BaseException:
-        stop.set()
-        raise
     finally:
         parts.put(None)
         worker.join()
         bar.close()
     if failed:
         raise failed[0]
-    return tokens
+    return [_bm25_tokens(t) for t in texts]
 
 
 def _wipe(index_dir: Path, settings: Settings) -> None:

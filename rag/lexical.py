@@ -43,6 +43,7 @@ class LexicalIndex:
         self.position = {r.id: i for i, r in enumerate(records)}
         self._vocab: dict[str, int] = dict(getattr(bm25, "vocab_dict", None) or {})
         self._df: np.ndarray | None = None
+        self._uses: dict[str, bool] = {}
         scores = getattr(bm25, "scores", None) or {}
         self._csc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (
             (scores["data"], scores["indices"], scores["indptr"]) if "data" in scores else None
@@ -94,8 +95,11 @@ class LexicalIndex:
         are ("智慧城市" -> 智慧, 城市)."""
         if word in self._vocab:
             return True
-        parts = tokenize(word)
-        return bool(parts) and all(p in self._vocab for p in parts)
+        known = self._uses.get(word)
+        if known is None:  # asked for each dictionary sense of each English query word
+            parts = tokenize(word)
+            known = self._uses[word] = bool(parts) and all(p in self._vocab for p in parts)
+        return known
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over chunks (unknown token: the maximum)."""

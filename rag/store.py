@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -97,7 +97,7 @@ class VectorStore:
     def write_info(self, info: dict[str, Any]) -> None:
         """Record what the index is (scalars only) beside the chunks."""
         meta = self.client.get_or_create_collection(META_COLLECTION)
-        meta.upsert(ids=["index"], documents=["rag index"], metadatas=[info], embeddings=[[0.0]])
+        meta.upsert(ids=["index"], documents=["rag index"], metadatas=[info], embeddings=[[0.0]])  # type: ignore[arg-type]  # chroma types it too narrowly
 
     def read_info(self) -> dict[str, Any] | None:
         """The record written by `write_info`, or None."""
@@ -164,9 +164,9 @@ class VectorStore:
         dists = (res.get("distances") or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)]
 
-    def dump(self) -> list[tuple[str, str, dict[str, Any]]]:
+    def dump(self) -> list[tuple[str, str, Mapping[str, Any]]]:
         """(id, text, metadata) of every chunk, for rebuilding the lexical side."""
-        out: list[tuple[str, str, dict[str, Any]]] = []
+        out: list[tuple[str, str, Mapping[str, Any]]] = []
         offset, page = 0, 5_000
         while True:
             got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)

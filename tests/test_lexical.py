@@ -66,3 +66,11 @@ def test_loading_does_not_import_bm25s(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_uses_knows_words_the_tokeniser_splits() -> None:
+    records = [ChunkRecord("a#0", "a", 0, "智慧 城市 建设", 0, 1)]
+    lex = LexicalIndex.build(records, [["智慧", "城市", "建设"]])
+    assert lex.uses("智慧") and lex.uses("智慧城市")  # a token, and a word cut into tokens
+    assert not lex.uses("吉祥物") and not lex.uses("智慧乡村")  # absent, and half absent
+    assert lex.uses("智慧城市")  # asked again (remembered): the same answer

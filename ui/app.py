@@ -63,7 +63,9 @@ EXAMPLES = [
 ]
 FOLLOW_UP_HINT = "Follow-ups work too: after the first example, ask 那县级城市呢？"
 MAX_K = 20
-QUEUE_CONCURRENCY = 4  # answers at once: 4 served 30 rps at p95 1.9 s to 50 clients, 16 only 27 rps (GIL)
+QUEUE_CONCURRENCY = (
+    4  # answers at once: 4 served 30 rps at p95 1.9 s to 50 clients, 16 only 27 rps (GIL)
+)
 THEME = gr.themes.Soft(
     font=["Noto Sans CJK SC", "Noto Sans CJK TC", "PingFang SC", "Microsoft YaHei", "sans-serif"],
     font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
