@@ -46,6 +46,12 @@ def _change_corpus(corpus: Path) -> None:
     (corpus / "002_4a567437e662fc8d.txt").unlink()
 
 
+@pytest.fixture(autouse=True)
+def small_upserts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Chroma upsert per encoder call (8 chunks), so crashes land between upserts too."""
+    monkeypatch.setattr(indexing, "UPSERT_BATCH", 8)
+
+
 @pytest.fixture
 def base(tmp_path: Path) -> rag.Settings:
     shutil.copytree(SEED_CORPUS, tmp_path / "corpus")

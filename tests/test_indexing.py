@@ -295,3 +295,27 @@ def test_manifest_records_how_the_index_was_built(small: rag.Settings) -> None:
 
 def report_chunks(settings: rag.Settings) -> int:
     return rag.ingest(settings=settings).chunks  # a no-op run reports the index's count
+
+
+def test_vectors_reach_chroma_in_batches_of_upsert_batch(
+    make_corpus: Callable[..., rag.Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import indexing
+
+    # Encoder calls of 1 * 4 = 4 chunks; the writer gathers them into upserts of 8.
+    settings = make_corpus(chunk_size=32, chunk_overlap=8, embed_batch_size=1)
+    monkeypatch.setattr(indexing, "UPSERT_BATCH", 8)
+    sizes: list[int] = []
+    real_upsert = VectorStore.upsert
+
+    def counting(self: VectorStore, chunks, vectors, metadatas) -> None:  # type: ignore[no-untyped-def]
+        sizes.append(len(chunks))
+        assert len(vectors) == len(metadatas) == len(chunks)
+        real_upsert(self, chunks, vectors, metadatas)
+
+    monkeypatch.setattr(VectorStore, "upsert", counting)
+    report = rag.ingest(settings=settings)
+    assert report.chunks > 8
+    assert sum(sizes) == report.chunks
+    assert all(s == 8 for s in sizes[:-1]) and 0 < sizes[-1] <= 8
+    assert_consistent(settings)  # every vector stored under its own chunk's id and text
