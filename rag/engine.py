@@ -17,6 +17,7 @@ from .embeddings import Embedder, load_embedder, resolve_model
 from .errors import IndexNotFound, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
+from .query_encoder import serving
 from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int, open_store
 from .text import tokenize
@@ -215,7 +216,8 @@ class Engine:
         query = clean_question(query, max_chars=self.settings.max_question_chars)
         k = check_k(k)
         flt = Filters.coerce(filters)
-        return self._search(query, k=k, filters=flt)
+        with serving():
+            return self._search(query, k=k, filters=flt)
 
     def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
         state = self._current()
@@ -301,7 +303,8 @@ class Engine:
         """
         from .answering import answer
 
-        return answer(self, question, history=history, k=k, mode=mode, filters=filters)
+        with serving():
+            return answer(self, question, history=history, k=k, mode=mode, filters=filters)
 
     def ask_stream(
         self,
@@ -315,7 +318,10 @@ class Engine:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
         from .answering import answer_stream
 
-        yield from answer_stream(self, question, history=history, k=k, mode=mode, filters=filters)
+        with serving():
+            yield from answer_stream(
+                self, question, history=history, k=k, mode=mode, filters=filters
+            )
 
     def as_retriever(self, k: int = 5):  # type: ignore[no-untyped-def]
         """A llama-index `BaseRetriever` over this engine (NodeWithScore results)."""

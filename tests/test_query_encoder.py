@@ -50,6 +50,49 @@ def test_numpy_vectors_equal_sentence_transformers(model: str, tiny_model: Path)
     np.testing.assert_allclose(np.linalg.norm(one_by_one, axis=1), 1.0, rtol=1e-5)
 
 
+def test_threads_follow_the_requests_being_served() -> None:
+    assert query_encoder._requests == 0
+    assert query_encoder._blas_threads() == query_encoder.ALONE_THREADS
+    with query_encoder.serving():
+        assert query_encoder._blas_threads() == query_encoder.ALONE_THREADS
+        with query_encoder.serving():  # a second request at the same time
+            assert query_encoder._requests == 2
+            assert query_encoder._blas_threads() == 1
+        assert query_encoder._blas_threads() == query_encoder.ALONE_THREADS
+    with pytest.raises(RuntimeError), query_encoder.serving():
+        raise RuntimeError("a failed request is not counted forever")
+    assert query_encoder._requests == 0
+
+
+def test_vectors_do_not_depend_on_the_thread_count() -> None:
+    encoder = query_encoder.load(bundled_model_path())
+    assert encoder is not None
+    alone = encoder.encode(TEXTS)
+    with query_encoder.serving(), query_encoder.serving():
+        assert query_encoder._blas_threads() == 1
+        busy = encoder.encode(TEXTS)
+    np.testing.assert_allclose(alone, busy, atol=1e-5, rtol=0)
+
+
+def test_engine_calls_count_as_requests(seed_engine, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    seen: list[int] = []
+    real = seed_engine.embedder.embed_query
+
+    def recording(text: str) -> np.ndarray:
+        seen.append(query_encoder._requests)
+        return real(text)
+
+    monkeypatch.setattr(seed_engine.embedder, "embed_query", recording)
+    seed_engine.search("青岛5G基站")
+    seed_engine.ask("青岛建成了多少个5G基站？")
+    stream = seed_engine.ask_stream("哪些城市获得了2023中国领军智慧城市奖？")
+    next(stream)  # an answer being streamed is a request in progress ...
+    seed_engine.search("智慧城市")
+    assert seen == [1, 1, 1, 2]
+    stream.close()  # ... until it ends or the client goes away
+    assert query_encoder._requests == 0
+
+
 def test_embedder_queries_match_documents_path() -> None:
     embedder = SentenceTransformerEmbedder(resolve_model(bundled_model_path()))
     assert embedder._query is not None
