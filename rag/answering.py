@@ -7,18 +7,25 @@ Offline answerer, in short:
    share of those terms found in its title and text, a sentence's coverage the share found
    in the sentence itself. Sentences that match the question's type (numbers for 多少,
    enumerations for 哪些, dates for 何时, places for 哪里) get a bonus.
-4. When no passage covers enough of the question (`abstain_threshold`), the answer says the
-   articles do not say and names the closest articles; otherwise the best sentences are
-   quoted, each followed by its [n], converted to the question's script.
+4. Sentences that cannot answer are dropped: a count, amount or percentage question needs
+   the number (with its unit, or the counted noun, or money); such a question about a place
+   needs a passage about that place; quoted names and an English question's capitalised
+   names must appear in the sentence's article.
+5. When no passage covers enough of the question (`abstain_threshold`) or no sentence is
+   left, the answer says the articles do not say and names the closest articles; otherwise
+   the best sentences are quoted, each followed by its [n], converted to the question's
+   script.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .chat import Rewrite, rewrite
 from .errors import InvalidQuestion, ModelUnavailable
@@ -88,16 +95,46 @@ _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]
 # "多少投资" asks for an amount of something named: the answer sentence names it too.
 _AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
 _UNIT_START = "万萬亿億千百元年天倍"
+# "投资了多少" / "what was the total value of" ask for a sum of money: the answer states one
+# ("1000亿", "3.5万元", "2 billion yuan"). Not for growth or shares, which come as percentages.
+_MONEY_Q = re.compile(
+    r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值多少|成交额|签约额|交易额"
+    r"|\bhow much (?:money|investment|funding|capital)\b"
+    r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
+    r"|\bhow much (?:did|does|will|was|were|is)\b.*\b(?:cost|invest\w*|raise\w*|spen[dt]|worth|pa(?:y|id)|fund\w*)\b",
+    re.I,
+)
+_NOT_MONEY_Q = re.compile(
+    r"增长|增加|下降|减少|提高|降低|增幅|同比|环比|比例|占比|份额|率|growth|increase|decrease|rise|fall|share|rate|percent",
+    re.I,
+)
+_MONEY = re.compile(
+    rf"(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿|千)?\s*(?:元|美元|欧元|港元|英镑|日元|块)"
+    rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)"
+)
+# "How many visitors ...": the answer states a number.
+_HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
+_ANY_NUMBER = re.compile(rf"{_NUM}")
+_COUNTED_EN = re.compile(
+    r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|of|in|at|on|"
+    r"for|from|with|by|to|did|been|took|attended|signed|joined|won)\b)[\w'-]+\s*){1,5})",
+    re.I,
+)
 
 
-def required_pattern(question: str) -> re.Pattern[str] | None:
-    """What a sentence must contain to answer a count or percentage question, if anything.
+def required_pattern(
+    question: str, known: Callable[[str], bool] | None = None
+) -> re.Pattern[str] | None:
+    """What a sentence must contain to answer a count, amount or percentage question, if
+    anything. `known` (does the corpus use a word?) picks the senses of an English noun.
 
     Matched against normalised (simplified, half-width) text.
     """
     question = normalize(question)
     if _PERCENT_Q.search(question):
         return re.compile(r"[%％]|百分之|百分点|個百分點")
+    if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
+        return _MONEY
     m = _MEASURE_Q.search(question)
     if m:
         unit = re.escape(m.group(1))
@@ -107,7 +144,124 @@ def required_pattern(question: str) -> re.Pattern[str] | None:
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
         if words and words[0] not in FRAME_WORDS:
             return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
+    m = _HOW_MANY_EN.search(question)
+    if m:
+        # "How many visitors attended ...": a number, and the counted thing, the last term of
+        # the noun phrase after "how many" (up to a verb or preposition), in one sentence.
+        phrase = _COUNTED_EN.match(question[m.end() :])
+        groups = term_groups(phrase.group(1), known=known) if phrase else []
+        alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
+        if alts:
+            either = "|".join(re.escape(a) for a in alts)
+            return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
+        return _ANY_NUMBER
     return None
+
+
+# A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
+_QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”」』》\"]")
+
+
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
+
+
+def english_names(question: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
+    """Chinese renderings of the capitalised names of an English question ("China Hi-Tech
+    Fair" -> (中国,), (高交会, ...)): one group of alternatives per word or phrase.
+
+    Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
+    The question's first word is capitalised as a sentence start, not as a name.
+    """
+    if not mostly_latin(question):
+        return []
+    body = question.strip()
+    first = re.match(r"\S+\s*", body)
+    body = " " * (first.end() if first else 0) + body[first.end() if first else 0 :]
+    out: list[tuple[str, ...]] = []
+    for m in _CAPITALISED_RUN.finditer(body):
+        for g in term_groups(m.group(0), known=known):
+            alts = tuple(normalize(a) for a in g if a and not a.isascii())
+            # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
+            if len(alts) != len(g) or any(len(a) < 2 for a in alts) or alts in out:
+                continue
+            if alts:
+                out.append(alts)
+    return out
+
+
+def quoted_names(question: str) -> list[str]:
+    """Chinese names quoted in the question, normalised (simplified, half-width)."""
+    names = (normalize(m.group(1)).strip() for m in _QUOTED.finditer(question))
+    return [n for n in names if sum(1 for c in n if "\u4e00" <= c <= "\u9fff") >= 2]
+
+
+def _article_text(engine: Engine, article_id: str) -> str:
+    """An article's title and chunks, normalised (chunks overlap; fine for containment)."""
+    state = engine._current()
+    records = state.lexical.records
+    entry = state.manifest.files.get(article_id)
+    parts = [entry.title if entry else ""]
+    parts += [records[i].text for i in np.flatnonzero(state.article_of == article_id)]
+    return normalize("\n".join(parts))
+
+
+_BROAD_PLACES = frozenset("中国 全国 国内 国外 海外 全球 世界 我国 全省 全市".split())
+# How a passage refers to the place its article is about without naming it ("全省进出口...").
+_SAME_PLACE = {
+    "省": ("全省", "本省", "该省", "我省"),
+    "市": ("全市", "本市", "该市", "我市"),
+    "区": ("全区", "本区", "该区", "我区"),
+    "县": ("全县", "本县", "该县", "我县"),
+}
+
+
+def question_places(question: str) -> list[str]:
+    """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
+    import jieba.posseg
+
+    inside_quotes = "".join(quoted_names(question))
+    out: list[str] = []
+    for word, flag in jieba.posseg.cut(normalize(question)):
+        if flag == "ns" and len(word) >= 2 and word not in _BROAD_PLACES:
+            if word not in inside_quotes and word not in out:
+                out.append(word)
+    return out
+
+
+def _names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
+    """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
+    本市 ... and its article names it."""
+    stem = place[:-1] if place[-1] in _SAME_PLACE and len(place) > 2 else place
+    if stem in passage:
+        return True
+    kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)
+    if any(ref in passage for kind in kinds for ref in _SAME_PLACE[kind]):
+        return stem in article()
+    return False
+
+
+def _about_places(engine: Engine, cands: list[_Candidate], places: list[str]) -> list[_Candidate]:
+    """The candidates whose passage (with its title) is about every place the question names.
+
+    Passage, not sentence: a quote's speaker and place are often named after the quote.
+    """
+    articles: dict[str, str] = {}
+    verdicts: dict[str, bool] = {}
+    kept: list[_Candidate] = []
+    for c in cands:
+        aid = c.hit.article_id
+        if c.hit.chunk_id not in verdicts:
+            passage = normalize(f"{c.hit.title}\n{c.hit.text}")
+
+            def article(aid: str = aid) -> str:
+                if aid not in articles:
+                    articles[aid] = _article_text(engine, aid)
+                return articles[aid]
+
+            verdicts[c.hit.chunk_id] = all(_names_place(passage, pl, article) for pl in places)
+        if verdicts[c.hit.chunk_id]:
+            kept.append(c)
+    return kept
 
 
 def question_type(question: str) -> str:
@@ -436,9 +590,24 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     terms = _terms(engine, rw)
     qtype = question_type(rw.question)
     cands, best_passage = _candidates(hits, terms, qtype, rw.question)
-    need = required_pattern(rw.question)
+    need = required_pattern(rw.question, engine._current().lexical.uses)
     if need is not None:
         cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
+    if need is not None and cands:
+        # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
+        places = question_places(rw.question)
+        if places:
+            cands = _about_places(engine, cands, places)
+    names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
+    names += english_names(rw.question, engine._current().lexical.uses)
+    if names and cands:
+        # An article that never names what the question asks about cannot answer it.
+        texts = {aid: _article_text(engine, aid) for aid in {c.hit.article_id for c in cands}}
+        cands = [
+            c
+            for c in cands
+            if all(any(a in texts[c.hit.article_id] for a in alts) for alts in names)
+        ]
     s = engine.settings
     if (
         not cands
