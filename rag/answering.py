@@ -115,9 +115,11 @@ _MONEY = re.compile(
 # "How many visitors ...": the answer states a number.
 _HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
 _ANY_NUMBER = re.compile(rf"{_NUM}")
+# The counted noun phrase: the words after "how many" up to an auxiliary, a preposition or a
+# past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
 _COUNTED_EN = re.compile(
-    r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|of|in|at|on|"
-    r"for|from|with|by|to|did|been|took|attended|signed|joined|won)\b)[\w'-]+\s*){1,5})",
+    r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|been|of|in|"
+    r"at|on|for|from|with|by|to|than)\b|\w+ed\b)[\w'-]+\s*){1,5})",
     re.I,
 )
 
@@ -146,8 +148,9 @@ def required_pattern(
             return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
     m = _HOW_MANY_EN.search(question)
     if m:
-        # "How many visitors attended ...": a number, and the counted thing, the last term of
-        # the noun phrase after "how many" (up to a verb or preposition), in one sentence.
+        # "How many visitors attended ...": a number, and the counted thing in one sentence;
+        # English noun phrases end in their head ("innovative application scenarios": 场景),
+        # so the phrase's last term stands for it.
         phrase = _COUNTED_EN.match(question[m.end() :])
         groups = term_groups(phrase.group(1), known=known) if phrase else []
         alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
