@@ -23,9 +23,8 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from .chat import Rewrite, rewrite
 from .errors import InvalidQuestion, ModelUnavailable
@@ -163,8 +162,6 @@ def required_pattern(
 
 # A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”」』》\"]")
-
-
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
 
 
@@ -177,17 +174,13 @@ def english_names(question: str, known: Callable[[str], bool] | None) -> list[tu
     """
     if not mostly_latin(question):
         return []
-    body = question.strip()
-    first = re.match(r"\S+\s*", body)
-    body = " " * (first.end() if first else 0) + body[first.end() if first else 0 :]
+    after_first_word = re.sub(r"^\s*\S+", "", question)
     out: list[tuple[str, ...]] = []
-    for m in _CAPITALISED_RUN.finditer(body):
+    for m in _CAPITALISED_RUN.finditer(after_first_word):
         for g in term_groups(m.group(0), known=known):
             alts = tuple(normalize(a) for a in g if a and not a.isascii())
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
-            if len(alts) != len(g) or any(len(a) < 2 for a in alts) or alts in out:
-                continue
-            if alts:
+            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in out:
                 out.append(alts)
     return out
 
@@ -198,14 +191,21 @@ def quoted_names(question: str) -> list[str]:
     return [n for n in names if sum(1 for c in n if "\u4e00" <= c <= "\u9fff") >= 2]
 
 
-def _article_text(engine: Engine, article_id: str) -> str:
-    """An article's title and chunks, normalised (chunks overlap; fine for containment)."""
+def _article_reader(engine: Engine) -> Callable[[str], str]:
+    """A reader of articles' title and chunks, normalised, each read once (chunks overlap;
+    fine for containment)."""
     state = engine._current()
-    records = state.lexical.records
-    entry = state.manifest.files.get(article_id)
-    parts = [entry.title if entry else ""]
-    parts += [records[i].text for i in np.flatnonzero(state.article_of == article_id)]
-    return normalize("\n".join(parts))
+    texts: dict[str, str] = {}
+
+    def read(article_id: str) -> str:
+        if article_id not in texts:
+            entry = state.manifest.files.get(article_id)
+            parts = [entry.title if entry else ""]
+            parts += [state.lexical.records[i].text for i in state.chunks_of.get(article_id, ())]
+            texts[article_id] = normalize("\n".join(parts))
+        return texts[article_id]
+
+    return read
 
 
 _BROAD_PLACES = frozenset("中国 全国 国内 国外 海外 全球 世界 我国 全省 全市".split())
@@ -243,28 +243,20 @@ def _names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
     return False
 
 
-def _about_places(engine: Engine, cands: list[_Candidate], places: list[str]) -> list[_Candidate]:
+def _about_places(
+    cands: list[_Candidate], places: list[str], article: Callable[[str], str]
+) -> list[_Candidate]:
     """The candidates whose passage (with its title) is about every place the question names.
 
     Passage, not sentence: a quote's speaker and place are often named after the quote.
     """
-    articles: dict[str, str] = {}
     verdicts: dict[str, bool] = {}
-    kept: list[_Candidate] = []
     for c in cands:
-        aid = c.hit.article_id
         if c.hit.chunk_id not in verdicts:
             passage = normalize(f"{c.hit.title}\n{c.hit.text}")
-
-            def article(aid: str = aid) -> str:
-                if aid not in articles:
-                    articles[aid] = _article_text(engine, aid)
-                return articles[aid]
-
-            verdicts[c.hit.chunk_id] = all(_names_place(passage, pl, article) for pl in places)
-        if verdicts[c.hit.chunk_id]:
-            kept.append(c)
-    return kept
+            of_article = partial(article, c.hit.article_id)
+            verdicts[c.hit.chunk_id] = all(_names_place(passage, pl, of_article) for pl in places)
+    return [c for c in cands if verdicts[c.hit.chunk_id]]
 
 
 def question_type(question: str) -> str:
@@ -593,23 +585,23 @@ def extractive(engine: Engine, rw: Rewrite, script: Script, hits: list[Hit]) -> 
     terms = _terms(engine, rw)
     qtype = question_type(rw.question)
     cands, best_passage = _candidates(hits, terms, qtype, rw.question)
-    need = required_pattern(rw.question, engine._current().lexical.uses)
+    uses = engine._current().lexical.uses
+    article = _article_reader(engine)
+    need = required_pattern(rw.question, uses)
     if need is not None:
         cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
-    if need is not None and cands:
-        # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
-        places = question_places(rw.question)
+        places = question_places(rw.question) if cands else []
         if places:
-            cands = _about_places(engine, cands, places)
+            # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
+            cands = _about_places(cands, places, article)
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
-    names += english_names(rw.question, engine._current().lexical.uses)
-    if names and cands:
+    names += english_names(rw.question, uses)
+    if names:
         # An article that never names what the question asks about cannot answer it.
-        texts = {aid: _article_text(engine, aid) for aid in {c.hit.article_id for c in cands}}
         cands = [
             c
             for c in cands
-            if all(any(a in texts[c.hit.article_id] for a in alts) for alts in names)
+            if all(any(a in article(c.hit.article_id) for a in alts) for alts in names)
         ]
     s = engine.settings
     if (

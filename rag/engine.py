@@ -37,6 +37,7 @@ class _State:
     article_of: np.ndarray  # record index -> article id
     date_of: np.ndarray  # record index -> yyyymmdd int (0 unknown)
     source_of: np.ndarray  # record index -> source outlet
+    chunks_of: dict[str, list[int]]  # article id -> its record indices, in order
 
 
 def lexical_query(query: str, known: Callable[[str], bool] | None = None) -> str:
@@ -122,6 +123,9 @@ class Engine:
         lexical = LexicalIndex.load(manifest.lexical_dir(index_dir))
         files = manifest.files
         arts = [r.article_id for r in lexical.records]
+        chunks_of: dict[str, list[int]] = {}
+        for i, aid in enumerate(arts):
+            chunks_of.setdefault(aid, []).append(i)
         return _State(
             manifest=manifest,
             lexical=lexical,
@@ -131,6 +135,7 @@ class Engine:
                 [date_int(files[a].date) if a in files else 0 for a in arts], dtype=np.int64
             ),
             source_of=np.array([files[a].source if a in files else "" for a in arts], dtype=object),
+            chunks_of=chunks_of,
         )
 
     def _current(self) -> _State:

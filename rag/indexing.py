@@ -414,19 +414,19 @@ def _embed_and_store(
         )
 
     def upsert() -> None:
-        pending: list[tuple[list[int], np.ndarray]] = []
+        idx: list[int] = []
+        vectors: list[np.ndarray] = []
         while True:
             part = parts.get()
-            if part is not None and not failed:
-                pending.append(part)
-            if pending and (part is None or sum(len(i) for i, _ in pending) >= UPSERT_BATCH):
+            if part is not None and not failed:  # after a failure: drain, never block
+                idx += part[0]
+                vectors.append(part[1])
+            if idx and (part is None or len(idx) >= UPSERT_BATCH):
                 try:
-                    write(
-                        [i for idx, _ in pending for i in idx], np.vstack([v for _, v in pending])
-                    )
+                    write(idx, np.vstack(vectors))
                 except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                     failed.append(exc)
-                pending = []
+                idx, vectors = [], []
             if part is None:
                 break
 

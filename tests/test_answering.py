@@ -117,6 +117,11 @@ def test_questions_about_a_fact_the_named_event_lacks_abstain(seed_engine, quest
     assert seed_engine.ask(question).abstained
 
 
+def test_a_quoted_name_no_article_mentions_makes_the_answer_absent(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    assert not seed_engine.ask("青岛建成了多少个5G基站？").abstained
+    assert seed_engine.ask("在“星火燎原”计划中，青岛建成了多少个5G基站？").abstained
+
+
 def test_the_same_rules_still_answer_what_the_articles_say(seed_engine, seed_ids) -> None:  # type: ignore[no-untyped-def]
     ans = seed_engine.ask("“百城万企牵手”行动计划投资多少？")
     assert not ans.abstained and "1000亿" in ans.text
