@@ -37,10 +37,11 @@ def _encoding():  # type: ignore[no-untyped-def]
 
 
 def count_tokens(texts: Sequence[str]) -> list[int]:
-    """Token counts of several texts in one batch call."""
-    if not texts:
-        return []
-    return [len(t) for t in _encoding().encode_ordinary_batch(list(texts))]
+    """Token counts of several texts."""
+    # A plain loop: `encode_ordinary_batch` starts a thread pool on every call, which made
+    # chunking 20,000 news articles take ~45 s instead of ~8 s.
+    encode = _encoding().encode_ordinary
+    return [len(encode(t)) for t in texts]
 
 
 def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:

@@ -202,6 +202,19 @@ def _ingest_locked(
     vectors_ok = bool(settings.chroma_url) or (index_dir / "chroma").exists()
     if not changed and not removed and lexical_ok and vectors_ok and old is not None:
         return _unchanged(old, len(found), skipped, started)
+    # Read the changed files first: when none of them holds an article (a page that is
+    # skipped on every run), nothing changed and the index is not even opened (with two
+    # such files among 20,000 articles, a no-op re-ingest took 4 s instead of 0.5 s).
+    loaded: dict[str, Article | str] = {}
+    if not removed and lexical_ok and vectors_ok and old is not None and not params_changed:
+        for aid in changed:
+            _checkpoint("load")
+            loaded[aid] = _read(found[aid][0])
+        if all(isinstance(a, str) for a in loaded.values()):
+            skipped += [Skipped(str(found[aid][0]), str(why)) for aid, why in loaded.items()]
+            for item in skipped:
+                log.warning("skipped %s: %s", item.path, item.reason)
+            return _unchanged(old, len(found), skipped, started)
 
     embedder = None
     store: VectorStore | None = None
@@ -222,27 +235,24 @@ def _ingest_locked(
             # are embedded again.
             present = store.all_ids()
             missing = {r.article_id for r in prev.records if r.id not in present}
-            changed += [aid for aid in found if aid in missing and aid not in changed]
+            already = set(changed)
+            changed += [aid for aid in found if aid in missing and aid not in already]
 
     # Load and chunk the changed articles.
-    entries: dict[str, FileEntry] = {
-        aid: e for aid, e in old_files.items() if aid not in removed and aid not in changed
-    }
+    dropped = set(removed) | set(changed)  # sets: both lists can hold every article
+    entries: dict[str, FileEntry] = {aid: e for aid, e in old_files.items() if aid not in dropped}
     new_chunks: list[tuple[Chunk, Article]] = []
     added = updated = 0
     for aid in changed:
-        _checkpoint("load")
         path, sha, size, mtime = found[aid]
-        try:
-            article = load_article(path, path.read_bytes())
-        except SkipFile as exc:
-            skipped.append(Skipped(str(path), str(exc)))
+        if aid in loaded:
+            article = loaded[aid]
+        else:
+            _checkpoint("load")
+            article = _read(path)
+        if isinstance(article, str):
+            skipped.append(Skipped(str(path), article))
             if aid in old_files and prev is not None:  # keep the last good version
-                entries[aid] = old_files[aid]
-            continue
-        except OSError as exc:
-            skipped.append(Skipped(str(path), f"cannot read: {exc.strerror or exc}"))
-            if aid in old_files and prev is not None:
                 entries[aid] = old_files[aid]
             continue
         chunks = chunk_article(article, size=settings.chunk_size, overlap=settings.chunk_overlap)
@@ -343,13 +353,23 @@ def _ingest_locked(
         added,
         updated,
         len(removed),
-        sum(1 for a in found if a not in changed),
+        len(found) - len(changed),
         len(records),
         skipped,
         time.perf_counter() - started,
         embedder.name,
         embedder.fallback,
     )
+
+
+def _read(path: Path) -> Article | str:
+    """The article in a file, or why it cannot be ingested."""
+    try:
+        return load_article(path, path.read_bytes())
+    except SkipFile as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
 
 
 def _unchanged(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -14,11 +15,13 @@ from conftest import SMALL_ARTICLES, SeedIndex
 import rag
 from rag.chunking import chunk_article
 from rag.config import FALLBACK_EMBED_MODEL
+from rag.embeddings import load_embedder
 from rag.errors import CorpusError
 from rag.health import check_index
+from rag.indexing import index_text
 from rag.lexical import LexicalIndex
 from rag.manifest import Manifest, load_manifest
-from rag.store import VectorStore
+from rag.store import VectorStore, date_int
 from rag.types import Article, Chunk
 
 SMALL = {"chunk_size": 64, "chunk_overlap": 16}  # several chunks per small article
@@ -34,33 +37,61 @@ def lexical_of(settings: rag.Settings) -> LexicalIndex:
     return LexicalIndex.load(manifest_of(settings).lexical_dir(Path(settings.index_dir)))
 
 
-def chroma_of(settings: rag.Settings) -> dict[str, tuple[str, dict]]:
-    """Chunk id -> (document, metadata) of everything in the Chroma collection."""
+def chroma_of(settings: rag.Settings) -> dict[str, tuple[np.ndarray, dict]]:
+    """Chunk id -> (vector, metadata) of everything in the on-disk Chroma collection."""
     store = VectorStore(Path(settings.index_dir), create=False)
-    return {cid: (doc, meta) for cid, doc, meta in store.dump()}
+    got = store.collection.get(include=["embeddings", "metadatas"])
+    return {
+        cid: (np.asarray(vec), dict(meta))
+        for cid, vec, meta in zip(got["ids"], got["embeddings"], got["metadatas"], strict=True)
+    }
 
 
-def assert_consistent(settings: rag.Settings) -> None:
-    """Chroma and BM25 hold the same chunks with the same text, and the manifest agrees."""
+@functools.cache
+def offline_embedder():  # type: ignore[no-untyped-def]
+    return load_embedder(FALLBACK_EMBED_MODEL)
+
+
+def assert_consistent(settings: rag.Settings, sample: int = 6) -> None:
+    """Chroma and BM25 hold the same chunks, Chroma's vectors are those chunks' texts
+    embedded (checked on a spread sample), and the manifest agrees."""
     assert check_index(settings) == []
+    manifest = manifest_of(settings)
     lexical = {r.id: r for r in lexical_of(settings).records}
     chroma = chroma_of(settings)
     assert set(chroma) == set(lexical)
-    for cid, (doc, meta) in chroma.items():
+    for cid, (_, meta) in chroma.items():
         rec = lexical[cid]
-        assert doc == rec.text
-        assert (meta["article_id"], meta["start"], meta["end"]) == (
-            rec.article_id,
-            rec.start,
-            rec.end,
-        )
-    assert manifest_of(settings).chunks == len(lexical)
+        # The text and article fields live in the lexical side and the manifest only.
+        assert meta == {
+            "article_id": rec.article_id,
+            "date_int": date_int(manifest.files[rec.article_id].date),
+        }
+    assert manifest.chunks == len(lexical)
+    if manifest.embed_model != FALLBACK_EMBED_MODEL or not chroma:
+        return
+    ids = sorted(chroma)[:: max(1, len(chroma) // sample)]
+    texts = []
+    for cid in ids:
+        rec = lexical[cid]
+        entry = manifest.files[rec.article_id]
+        article = Article(rec.article_id, "", "", title=entry.title)
+        texts.append(index_text(article, Chunk(cid, rec.article_id, rec.position, rec.text, 0, 0)))
+    want = offline_embedder().embed_documents(texts)
+    got = np.stack([chroma[cid][0] for cid in ids])
+    assert np.abs(got - want).max() < 1e-4  # each vector is its own chunk's text
 
 
 def texts_of(settings: rag.Settings, article_id: str) -> tuple[list[str], list[str]]:
-    """The chunk texts of one article in BM25 and in Chroma."""
-    lex = [r.text for r in lexical_of(settings).records if r.article_id == article_id]
-    dense = [doc for doc, meta in chroma_of(settings).values() if meta["article_id"] == article_id]
+    """The chunk texts of one article in BM25, and those of its chunk ids in Chroma."""
+    records = lexical_of(settings).records
+    lex = [r.text for r in records if r.article_id == article_id]
+    text_of = {r.id: r.text for r in records}
+    dense = [
+        text_of.get(cid, f"<{cid}: not in BM25>")
+        for cid, (_, meta) in chroma_of(settings).items()
+        if meta["article_id"] == article_id
+    ]
     return lex, dense
 
 
@@ -248,7 +279,7 @@ def test_missing_corpus_folder_is_a_corpus_error(tmp_path: Path) -> None:
 
 
 def test_binary_file_is_skipped_and_the_rest_ingested(
-    make_corpus: Callable[..., rag.Settings],
+    make_corpus: Callable[..., rag.Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = make_corpus(
         {**SMALL_ARTICLES, "broken.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20}, **SMALL
@@ -260,12 +291,32 @@ def test_binary_file_is_skipped_and_the_rest_ingested(
     assert set(manifest_of(settings).files) == {"qingdao", "shenzhen", "guiyang"}
     assert_consistent(settings)
 
-    # A second run still reports the file, but rewrites nothing.
+    # A second run still reports the file, but rewrites nothing, and since only that file
+    # "changed" it does not even open the vector store or the BM25 side.
+    from rag import indexing
+
+    def must_not_open(*a: object, **kw: object) -> None:
+        raise AssertionError("a no-op ingest opened the index")
+
+    monkeypatch.setattr(indexing, "open_store", must_not_open)
+    monkeypatch.setattr(indexing.LexicalIndex, "load", must_not_open)
     before = manifest_of(settings)
     again = rag.ingest(settings=settings)
     assert again.summary().startswith("0 added, 0 updated, 0 removed")
     assert [Path(s.path).name for s in again.skipped] == ["broken.txt"]
+    assert "binary" in again.skipped[0].reason
     assert manifest_of(settings).generation == before.generation
+    monkeypatch.undo()
+
+    # With another file edited too, the run goes on and still reports the broken one.
+    corpus_file(settings, "guiyang.txt").write_text(
+        SMALL_ARTICLES["guiyang.txt"] + "论坛圆满闭幕。\n", encoding="utf-8"
+    )
+    third = rag.ingest(settings=settings)
+    assert (third.updated, third.unchanged) == (1, 2)
+    assert [Path(s.path).name for s in third.skipped] == ["broken.txt"]
+    assert manifest_of(settings).generation == before.generation + 1
+    assert_consistent(settings)
 
 
 # --- the manifest ----------------------------------------------------------------------------
