@@ -410,8 +410,9 @@ def _embed_and_store(
     padding than batches in article order), `embed_batch_size * 4` per call. A helper thread
     upserts the encoded vectors into Chroma, `UPSERT_BATCH` at a time: Chroma's cost per
     chunk falls with the batch (68,825 chunks: 1.3 ms each in batches of 1,024, ~3.5 ms in
-    batches of 64, mostly its full-text index of the documents), and that thread's CPU is
-    taken from the encoder's second core. BM25 tokens are made after the last batch, not
+    batches of 64, with texts and full metadata; an on-disk store now keeps neither, see
+    `store.LOCAL_FIELDS`), and that thread's CPU is taken from the encoder's cores (it
+    costs as much as upserting after the encoder is done). BM25 tokens are made after the last batch, not
     beside the encoder: a thread running jieba holds the GIL whenever torch comes back to
     Python between operations, which halved the encoder's speed at 10,000 articles (ingest
     ran at 0.49 of the raw encoder; 0.88 with tokenising afterwards, 600 articles).
