@@ -579,6 +579,13 @@ def plot(rows: list[dict], out: Path) -> None:
                 )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # Plain numbers on both axes (a narrow log range otherwise reads "1.2 x 10^1").
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
+    ax.xaxis.set_major_formatter(plain)
     ax.set_xlabel("corpus size (articles, log scale)")
     ax.set_ylabel("latency (ms, log scale)")
     ax.set_title("Warm query latency vs corpus size")
