@@ -200,13 +200,14 @@ def _ingest_locked(
         lex_dir and (lex_dir / "chunks.jsonl").exists() and (lex_dir / "tokens.jsonl").exists()
     )
     vectors_ok = bool(settings.chroma_url) or (index_dir / "chroma").exists()
-    if not changed and not removed and lexical_ok and vectors_ok and old is not None:
+    intact = lexical_ok and vectors_ok and old is not None
+    if not changed and not removed and intact and old is not None:
         return _unchanged(old, len(found), skipped, started)
     # Read the changed files first: when none of them holds an article (a page that is
     # skipped on every run), nothing changed and the index is not even opened (with two
     # such files among 20,000 articles, a no-op re-ingest took 4 s instead of 0.5 s).
     loaded: dict[str, Article | str] = {}
-    if not removed and lexical_ok and vectors_ok and old is not None and not params_changed:
+    if not removed and intact and old is not None and not params_changed:
         for aid in changed:
             _checkpoint("load")
             loaded[aid] = _read(found[aid][0])
@@ -412,8 +413,8 @@ def _embed_and_store(
     chunk falls with the batch (68,825 chunks: 1.3 ms each in batches of 1,024, ~3.5 ms in
     batches of 64, with texts and full metadata; an on-disk store now keeps neither, see
     `store.LOCAL_FIELDS`), and that thread's CPU is taken from the encoder's cores (it
-    costs as much as upserting after the encoder is done). BM25 tokens are made after the last batch, not
-    beside the encoder: a thread running jieba holds the GIL whenever torch comes back to
+    costs as much as upserting after the encoder is done). BM25 tokens are made after the
+    last batch, not beside the encoder: a thread running jieba holds the GIL whenever torch comes back to
     Python between operations, which halved the encoder's speed at 10,000 articles (ingest
     ran at 0.49 of the raw encoder; 0.88 with tokenising afterwards, 600 articles).
     """
