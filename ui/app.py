@@ -53,7 +53,8 @@ import gradio as gr
 
 import rag
 from rag import Answer, Engine, RagError, Settings
-from ui import render
+from ui import articles_panel, render
+from ui.corpus import CorpusEditor
 
 EXAMPLES = [
     "哪些城市获得了2023中国领军智慧城市奖？",
@@ -364,6 +365,7 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
             with gr.Row():
                 since = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                 until = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+        panel = articles_panel.build(CorpusEditor(engine, settings))
 
         # One question at a time: take the text and lock the input box, stream the answer,
         # unlock. (Typing while an answer streams would otherwise be dropped or cleared.)
@@ -387,6 +389,9 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         chatbot.clear(new_chat, None, [chatbot, turns, sources, msg], api_visibility="private")
         chatbot.like(like, [turns], None, api_visibility="private")
         app.load(refresh, None, [status_md, articles], api_visibility="private")
+        app.load(panel.reload, None, panel.outputs, api_visibility="private")
+        for event in panel.events:  # a changed corpus: new counts and filter choices
+            event.then(refresh, None, [status_md, articles], api_visibility="private")
         gr.api(ask, api_name="ask")
 
     # Exposed for tests and embedding: the handlers behind the events.
