@@ -199,7 +199,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ui.app import serve
+    from ui.server import serve
 
     serve(_settings(args), host=args.host, port=args.port, share=args.share)
     return 0
@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_eval)
 
-    s = sub.add_parser("serve", help="start the web chat app")
+    s = sub.add_parser("serve", help="start the web chat app and the HTTP API")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     s.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
