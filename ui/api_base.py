@@ -134,7 +134,10 @@ def rag_error(exc: RagError, param: str = "") -> ApiError:
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    """`("body", "history", 0, "role")` -> "history[0].role"."""
+    if loc and loc[0] in ("body", "query", "path", "form", "header"):
+        loc = loc[1:]
+    parts = [str(p) for p in loc]
     out = ""
     for p in parts:
         out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
@@ -167,7 +170,7 @@ def validation_message(
                 + ': send a JSON object, e.g. {"question": "..."}.',
                 "",
             )
-    if errors and errors[0].get("type") == "model_attributes_type":
+    if errors and errors[0].get("type") == "model_attributes_type" and len(errors[0]["loc"]) == 1:
         got = json.dumps(errors[0].get("input"), ensure_ascii=False, default=str)[:80]
         return (
             f'Expected the request body as a JSON object such as {{"question": "..."}}, got {got}.',
@@ -262,7 +265,13 @@ def install_error_handlers(app: Any, fields: dict[str, list[str]]) -> None:
             cause = exc.__cause__
             return error_response(cause.status_code, cause.message, cause.kind)
         kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-        return error_response(exc.status_code, str(exc.detail), kind)
+        message = str(exc.detail)
+        if exc.status_code == 400 and exc.__cause__ is not None:  # FastAPI could not parse it
+            message = (
+                "The request body could not be read: send JSON in UTF-8 (or multipart/form-data "
+                "for uploads)."
+            )
+        return error_response(exc.status_code, message, kind)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

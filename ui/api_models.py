@@ -65,7 +65,7 @@ class ChatIn(BaseModel):
     model_config = ConfigDict(extra="allow")  # temperature, top_p, ... are accepted
     model: str = Field(description="a model id from GET /v1/models")
     messages: list[Message] = Field(min_length=1, max_length=2 * MAX_HISTORY)
-    stream: bool = False
+    stream: bool = Field(False, strict=True)
     k: int | None = Field(None, ge=1, le=100, description="passages to read (rag extension)")
     filters: FiltersIn | None = Field(None, description="as in /api/ask (rag extension)")
 
