@@ -20,10 +20,10 @@ from rag.loading import SUPPORTED
 from ui.corpus import ChangeReport, CorpusEditor
 
 STATUS_LABEL = {
-    "added": "✅ added",
-    "updated": "🔄 updated",
-    "unchanged": "= already there",
-    "skipped": "⚠️ skipped",
+    "added": "added",
+    "updated": "updated",
+    "unchanged": "already there",
+    "skipped": "skipped",
 }
 COLUMNS = ["id", "title", "date", "source", "chunks"]
 
@@ -36,9 +36,7 @@ def results_html(report: ChangeReport) -> str:
         for f in report.files
     )
     for aid in report.deleted:
-        rows += (
-            f'<tr class="rag-deleted"><td>{html.escape(aid)}</td><td>🗑 deleted</td><td></td></tr>'
-        )
+        rows += f'<tr class="rag-deleted"><td>{html.escape(aid)}</td><td>deleted</td><td></td></tr>'
     summary = f"Index: {report.articles} articles, {report.chunks} chunks."
     if report.ingest:
         summary += f" This change: {html.escape(report.ingest)}."

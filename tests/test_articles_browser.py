@@ -1,0 +1,106 @@
+"""The "Add articles" panel in a real browser (Debian chromium via Playwright) on a real
+`rag serve` without an API key: upload several files, read the per-file results, ask about
+the new article in the chat, then delete it from the article list.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_server import shared_server
+from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, ask, last_answer, open_page
+
+ARTICLE = (
+    "温州智慧水务上线\n2024-04-08 来源：温州日报\n\n"
+    "温州市智慧水务平台正式上线，全市已安装智能水表8.6万只。"
+    "平台可实时监测管网压力，漏损率下降到百分之九。\n"
+)
+QUESTION = "温州已安装多少只智能水表？"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian chromium at /usr/bin/chromium "
+        "(apt-get install chromium fonts-noto-cjk)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_add_articles_panel_uploads_asks_and_deletes(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    server = shared_server(tmp_path_factory, keys=())  # no key: the open, loopback-only mode
+    assert httpx.get(f"{server.url}/api/health", timeout=30).json()["auth"] is False
+    files = {
+        "wenzhou_water.txt": ARTICLE.encode(),
+        "broken.txt": bytes(range(256)) * 20,
+    }
+    for name, data in files.items():
+        (tmp_path / Path(name).name).write_bytes(data)
+
+    page, dialogs = open_page(browser, server.url, 1366, 1000)
+    page.get_by_text("Add articles").first.click()
+    page.wait_for_selector("#rag-upload input[type=file]", state="attached", timeout=TIMEOUT_MS)
+    page.set_input_files(
+        "#rag-upload input[type=file]",
+        [str(tmp_path / "wenzhou_water.txt"), str(tmp_path / "broken.txt")],
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#rag-upload').innerText.includes('broken.txt')",
+        timeout=TIMEOUT_MS,
+    )
+    page.click("#rag-add")
+    page.wait_for_function(
+        "() => document.querySelector('#rag-add-results').innerText.includes('Index:')",
+        timeout=TIMEOUT_MS,
+    )
+    results = page.inner_text("#rag-add-results")
+    assert "wenzhou_water.txt" in results and "added" in results, results
+    assert "broken.txt" in results and "skipped" in results, results
+    assert (server.corpus / "wenzhou_water.txt").exists()
+    assert not (server.corpus / "broken.txt").exists()
+    page.wait_for_function(
+        "() => document.querySelector('#rag-article-list').innerText.includes('wenzhou_water')",
+        timeout=TIMEOUT_MS,
+    )
+    assert "articles" in page.inner_text("#rag-status")
+    page.screenshot(path=str(tmp_path / "add-articles.png"), full_page=True)
+    shutil.copy(tmp_path / "add-articles.png", "/tmp/rag_add_articles.png")
+
+    # The new article answers in the chat, with its source.
+    ask(page, QUESTION, "温州智慧水务上线")
+    assert "8.6万" in last_answer(page)
+
+    # Delete it from the list: gone from the corpus, the index and the list.
+    page.click("#rag-delete-id input")
+    page.get_by_role("option", name="温州智慧水务上线 (wenzhou_water)").click()
+    page.click("#rag-delete")
+    page.wait_for_function(
+        "() => document.querySelector('#rag-add-results').innerText.includes('deleted')",
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('#rag-article-list').innerText.includes('wenzhou_water')",
+        timeout=TIMEOUT_MS,
+    )
+    assert not (server.corpus / "wenzhou_water.txt").exists()
+    ids = [a["article_id"] for a in httpx.get(f"{server.url}/api/articles").json()["articles"]]
+    assert "wenzhou_water" not in ids
+    assert dialogs == []
+    page.close()
