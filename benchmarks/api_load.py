@@ -1,0 +1,182 @@
+"""Load test of the HTTP API: N concurrent clients on POST /api/ask, for a bounded time.
+
+    .venv/bin/rag serve --port 7860 &
+    .venv/bin/python benchmarks/api_load.py --url http://127.0.0.1:7860 --clients 50 --seconds 60
+
+Each client asks questions from a fixed list back to back (half of them follow-ups with
+history), all clients on one event loop (httpx). Loopback only; the run stops after
+`--seconds` or `--max-requests`, whichever comes first. Prints JSON with requests, errors,
+requests/s and p50/p95/max latency, and exits 1 on any error.
+
+`--compare-search N` then times N sequential POST /api/search calls over HTTP and, in this
+process, N `Engine.search` calls on the same index (RAG_* settings, as the server has
+them), interleaved, and reports both p50s and their difference (the cost of HTTP + JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+from rag.metrics import percentile
+
+QUESTIONS = [
+    "哪些城市获得了2023中国领军智慧城市奖？",
+    "青岛建成了多少个5G基站？",
+    "青島建成了多少個5G基站？",
+    "贵州省建立友城及意向性友城关系增至多少对？",
+    "第一届中国新型智慧城市建设峰会在哪里开幕？",
+    "中国电子提出的“百城万企牵手”行动计划投资多少？",
+    "2023年北京市的GDP是多少？",
+    "深圳哪一年提出打造智慧深圳？",
+]
+FOLLOW_UP = ("那县级城市呢？", "哪些城市获得了2023中国领军智慧城市奖？")
+SEARCHES = ["青岛 5G基站", "智慧城市 峰会", "贵州 友城", "深圳 智慧杆"]
+
+
+def check_loopback(url: str) -> str:
+    url = url.rstrip("/")
+    host = urlparse(url).hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        raise SystemExit(f"refusing to load-test {url}: only loopback addresses are allowed")
+    return url
+
+
+def _headers(key: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def run(
+    url: str, clients: int, seconds: float, max_requests: int, key: str | None = None
+) -> dict[str, Any]:
+    """Drive `clients` concurrent askers for at most `seconds` / `max_requests`."""
+    import httpx
+
+    url = check_loopback(url)
+    latencies: list[float] = []
+    errors: list[str] = []
+    issued = 0
+
+    async def worker(client: httpx.AsyncClient, i: int, deadline: float) -> None:
+        nonlocal issued
+        n = i
+        while time.monotonic() < deadline and issued < max_requests:
+            issued += 1
+            if n % 2:
+                body: dict[str, Any] = {
+                    "question": FOLLOW_UP[0],
+                    "history": [{"role": "user", "content": FOLLOW_UP[1]}],
+                }
+            else:
+                body = {"question": QUESTIONS[n % len(QUESTIONS)]}
+            n += 1
+            started = time.perf_counter()
+            try:
+                r = await client.post(f"{url}/api/ask", json=body)
+                ok = r.status_code == 200 and "text" in r.json()
+                err = "" if ok else f"HTTP {r.status_code}: {r.text[:120]}"
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+                err = f"{type(exc).__name__}: {exc}"[:200]
+            latencies.append(time.perf_counter() - started)
+            if err:
+                errors.append(err)
+
+    async def main() -> None:
+        limits = httpx.Limits(max_connections=clients * 2)
+        async with httpx.AsyncClient(timeout=60, limits=limits, headers=_headers(key)) as client:
+            deadline = time.monotonic() + seconds
+            await asyncio.gather(*(worker(client, i, deadline) for i in range(clients)))
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    wall = time.perf_counter() - started
+    for e in sorted(set(errors))[:5]:
+        print("error:", e, file=sys.stderr)
+    return {
+        "route": "POST /api/ask",
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "requests_per_s": round(len(latencies) / wall, 2) if wall else 0.0,
+        "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
+        "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
+        "max_s": round(max(latencies), 3) if latencies else None,
+    }
+
+
+def compare_search(
+    url: str, n: int, key: str | None = None, settings: Any = None
+) -> dict[str, Any]:
+    """p50 of POST /api/search over HTTP and of Engine.search in-process, interleaved."""
+    import httpx
+
+    import rag
+
+    url = check_loopback(url)
+    engine = rag.Engine.open(settings=settings or rag.Settings())
+    over_http: list[float] = []
+    in_process: list[float] = []
+    with httpx.Client(base_url=url, timeout=30, headers=_headers(key)) as client:
+        for i in range(n + 5):
+            query = SEARCHES[i % len(SEARCHES)]
+            t0 = time.perf_counter()
+            r = client.post("/api/search", json={"query": query, "k": 5})
+            t1 = time.perf_counter()
+            engine.search(query, k=5)
+            t2 = time.perf_counter()
+            r.raise_for_status()
+            if i >= 5:  # the first calls warm both sides up
+                over_http.append(t1 - t0)
+                in_process.append(t2 - t1)
+    http_p50, local_p50 = percentile(over_http, 50), percentile(in_process, 50)
+    return {
+        "route": "POST /api/search",
+        "calls": n,
+        "http_p50_ms": ms(http_p50),
+        "http_p95_ms": ms(percentile(over_http, 95)),
+        "in_process_p50_ms": ms(local_p50),
+        "in_process_p95_ms": ms(percentile(in_process, 95)),
+        "difference_p50_ms": ms(http_p50 - local_p50),
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--url", default="http://127.0.0.1:7860")
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--max-requests", type=int, default=100_000)
+    p.add_argument(
+        "--compare-search",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then time N searches over HTTP and in-process (0: skip)",
+    )
+    p.add_argument("--key", default=None, help="API key (default: the first of RAG_API_KEY)")
+    args = p.parse_args()
+    if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 600:
+        raise SystemExit("expected 1-500 clients and 0-600 seconds")
+    key = args.key or (os.environ.get("RAG_API_KEY", "").split(",")[0].strip() or None)
+    stats: dict[str, Any] = {
+        "ask": run(args.url, args.clients, args.seconds, args.max_requests, key)
+    }
+    if args.compare_search:
+        stats["search"] = compare_search(args.url, args.compare_search, key)
+    print(json.dumps(stats, ensure_ascii=False))
+    return 1 if stats["ask"]["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
