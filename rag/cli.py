@@ -61,6 +61,15 @@ def cmd_info(args: argparse.Namespace) -> int:
             else ""
         )
         print(f"embedding:   {info.embed_model}{fb}")
+        print(f"backend:     {info.backend}")
+        if info.vectors_complete:
+            print(f"vectors:     {info.vectors} of {info.chunks} chunks (complete)")
+        else:
+            print(
+                f"vectors:     {info.vectors} of {info.chunks} chunks "
+                f"({info.dense_share:.0%}; search uses BM25 and the vectors so far): "
+                "run `rag ingest` to finish"
+            )
         print(f"chunking:    {info.chunk_size} tokens, {info.chunk_overlap} overlap")
         print(f"built:       {info.built_at}")
         llm = settings.llm_base_url or "off (offline extractive answers)"

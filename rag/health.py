@@ -29,8 +29,16 @@ def index_info(settings: Settings) -> IndexInfo:
         return IndexInfo(str(index_dir), 0, 0, "", False, "", 0, 0, problems)
     if not manifest.lexical_dir(index_dir).exists():
         problems.append(f"{manifest.lexical_dir(index_dir)} is missing: run `rag ingest --rebuild`")
+    vectors = manifest.chunks
     if not settings.chroma_url and not (index_dir / "chroma").exists():
         problems.append(f"{index_dir / 'chroma'} is missing: run `rag ingest --rebuild`")
+    elif not manifest.vectors_complete:
+        from .store import open_store
+
+        try:
+            vectors = open_store(settings, create=False, collection=manifest.collection).count()
+        except RagError:
+            vectors = 0
     return IndexInfo(
         str(index_dir),
         manifest.articles,
@@ -41,6 +49,9 @@ def index_info(settings: Settings) -> IndexInfo:
         manifest.chunk_size,
         manifest.chunk_overlap,
         problems,
+        manifest.backend,
+        vectors,
+        manifest.vectors_complete,
     )
 
 
@@ -60,7 +71,7 @@ def check_index(settings: Settings) -> list[str]:
     problems: list[str] = []
     try:
         lexical = LexicalIndex.load(manifest.lexical_dir(index_dir))
-        store = open_store(settings, create=False)
+        store = open_store(settings, create=False, collection=manifest.collection)
         dense_ids = store.all_ids()
     except RagError as exc:
         return [str(exc)]
@@ -68,7 +79,12 @@ def check_index(settings: Settings) -> list[str]:
     only_dense, only_lex = dense_ids - lex_ids, lex_ids - dense_ids
     if only_dense:
         problems.append(f"{len(only_dense)} chunk(s) in Chroma but not in BM25: run `rag ingest`")
-    if only_lex:
+    if only_lex and not manifest.vectors_complete:
+        problems.append(
+            f"{len(only_lex)} chunk(s) still without a vector (an ingest was interrupted): "
+            "run `rag ingest` to add them"
+        )
+    elif only_lex:
         problems.append(
             f"{len(only_lex)} chunk(s) in BM25 but not in Chroma: run `rag ingest --rebuild`"
         )

@@ -1,12 +1,17 @@
-"""Ingest: corpus files -> cleaned articles -> chunks -> Chroma vectors + BM25 generation.
+"""Ingest: corpus files -> cleaned articles -> chunks -> BM25 generation + Chroma vectors.
 
 Incremental and idempotent: files are compared with the manifest by content hash; only
 added or edited articles are chunked and embedded, chunks of deleted articles are removed,
-and an unchanged corpus returns before any model is loaded.
+and an unchanged, complete corpus returns before any model is loaded.
 
-Crash safety: vectors are written first, then a new lexical generation folder, then the
-manifest (atomically). Readers follow the manifest, so they see the old index until the new
-one is complete; a re-run converges because it reconciles Chroma's ids with the new set.
+Order of writes, so that a run killed at any point leaves a usable index and a re-run
+finishes the job: (1) vectors of changed and removed articles are deleted; (2) the new
+lexical generation is written, then the manifest (atomically) with `vectors_complete`
+false: the index is now searchable by BM25; (3) the chunks without a vector are embedded
+and upserted, with a progress bar (resumable: what is missing is recomputed each run);
+(4) the manifest is written again, complete. A rebuild (`--rebuild`) does all of this in a
+new Chroma collection with `manifest.rebuild.json`, and replaces the live manifest only
+when done, so the old index stays searchable, and intact if the rebuild dies.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from .chunking import chunk_article
 from .config import Settings
@@ -29,15 +34,21 @@ from .embeddings import load_embedder, resolve_model
 from .errors import CorpusError, IndexCorrupted, ModelMismatch, RagError
 from .lexical import ChunkRecord, LexicalIndex
 from .loading import SkipFile, find_files, load_article
-from .manifest import FileEntry, Manifest, load_manifest, save_manifest
-from .store import VectorStore, chunk_metadata, open_store
+from .manifest import (
+    MANIFEST,
+    REBUILD_MANIFEST,
+    FileEntry,
+    Manifest,
+    load_manifest,
+    promote_rebuild,
+    save_manifest,
+)
+from .store import chunk_metadata, open_store
 from .text import tokenize
 from .types import Article, Chunk, IngestReport, Skipped
+from .vectors import embed_missing
 
 log = logging.getLogger("rag")
-
-# Chunks per Chroma upsert during ingest (see _embed_and_store).
-UPSERT_BATCH = 1024
 
 # Test-only hook: called with a stage name at each step that writes; fault-injection tests
 # make it raise to simulate a crash at that point.
@@ -169,16 +180,37 @@ def _ingest_locked(
     started: float,
 ) -> IngestReport:
     index_dir = settings.index_dir
-    old: Manifest | None = None
-    if not rebuild:
-        old = load_manifest(index_dir)
+    try:
+        live = load_manifest(index_dir)
+    except IndexCorrupted:
+        if not rebuild:
+            raise
+        live = None  # what a rebuild replaces
     resolved = resolve_model(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-    if old and old.files and old.embed_model != resolved.name:
-        raise ModelMismatch(
-            f"the index at {index_dir} was built with {old.embed_model!r}, but the configured "
-            f"model is {resolved.name!r}: run `rag ingest --rebuild` to re-embed everything "
-            "with the new model, or set RAG_EMBED_MODEL back"
-        )
+    target = REBUILD_MANIFEST if rebuild else MANIFEST
+    if rebuild:
+        staged = load_manifest(index_dir, REBUILD_MANIFEST)
+        if staged and not _same_build(staged, resolved.name, resolved.backend, settings):
+            staged = None  # a rebuild for another model or chunking: start it over
+        old = staged
+    else:
+        old = live
+        if (
+            old
+            and old.files
+            and (old.embed_model, old.backend)
+            != (
+                resolved.name,
+                resolved.backend,
+            )
+        ):
+            raise ModelMismatch(
+                f"the index at {index_dir} was built with {old.embed_model!r} "
+                f"({old.backend}), but the configured model is {resolved.name!r} "
+                f"({resolved.backend}): run `rag ingest --rebuild` to re-embed everything "
+                "with the new model (the old index stays searchable meanwhile), or set "
+                "RAG_EMBED_MODEL back"
+            )
     params_changed = bool(
         old and (old.chunk_size, old.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap)
     )
@@ -201,13 +233,16 @@ def _ingest_locked(
     )
     vectors_ok = bool(settings.chroma_url) or (index_dir / "chroma").exists()
     intact = lexical_ok and vectors_ok and old is not None
-    if not changed and not removed and intact and old is not None:
+    complete = intact and old is not None and old.vectors_complete
+    if not changed and not removed and complete and old is not None:
+        if rebuild:
+            _promote(index_dir, settings, old)
         return _unchanged(old, len(found), skipped, started)
     # Read the changed files first: when none of them holds an article (a page that is
     # skipped on every run), nothing changed and the index is not even opened (with two
     # such files among 20,000 articles, a no-op re-ingest took 4 s instead of 0.5 s).
     loaded: dict[str, Article | str] = {}
-    if not removed and intact and old is not None and not params_changed:
+    if not removed and complete and old is not None and not params_changed:
         for aid in changed:
             _checkpoint("load")
             loaded[aid] = _read(found[aid][0])
@@ -217,27 +252,24 @@ def _ingest_locked(
                 log.warning("skipped %s: %s", item.path, item.reason)
             return _unchanged(old, len(found), skipped, started)
 
-    embedder = None
-    store: VectorStore | None = None
+    # The model comes first: chunks are measured in its tokens, and a model that cannot
+    # load fails before anything is written.
+    embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
+    if settings.chunk_size > embedder.max_tokens:
+        raise RagError(
+            f"RAG_CHUNK_SIZE={settings.chunk_size} is more than the {embedder.max_tokens} "
+            f"tokens {embedder.name} reads: set RAG_CHUNK_SIZE to at most {embedder.max_tokens}"
+        )
+    collection = old.collection if old else (f"chunks-{int(time.time())}" if rebuild else "chunks")
+    store = open_store(settings, collection=collection)
     prev: LexicalIndex | None = None
-    if rebuild:  # load the model before dropping anything, so a failure leaves the old index
-        embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-    else:
-        store = open_store(settings)
-        if old and lexical_ok and lex_dir:
-            try:
-                prev = LexicalIndex.load(lex_dir, with_tokens=True)
-            except IndexCorrupted:
-                prev = None
-        if old and old.files and prev is None:
-            changed = list(found)  # the lexical side is lost: rebuild it from the corpus
-        elif prev is not None:
-            # Articles whose vectors are missing from Chroma (a deleted or damaged store)
-            # are embedded again.
-            present = store.all_ids()
-            missing = {r.article_id for r in prev.records if r.id not in present}
-            already = set(changed)
-            changed += [aid for aid in found if aid in missing and aid not in already]
+    if old and lexical_ok and lex_dir:
+        try:
+            prev = LexicalIndex.load(lex_dir, with_tokens=True)
+        except IndexCorrupted:
+            prev = None
+    if old and old.files and prev is None:
+        changed = list(found)  # the lexical side is lost: rebuild it from the corpus
 
     # Load and chunk the changed articles.
     dropped = set(removed) | set(changed)  # sets: both lists can hold every article
@@ -255,8 +287,14 @@ def _ingest_locked(
             skipped.append(Skipped(str(path), article))
             if aid in old_files and prev is not None:  # keep the last good version
                 entries[aid] = old_files[aid]
+                dropped.discard(aid)
             continue
-        chunks = chunk_article(article, size=settings.chunk_size, overlap=settings.chunk_overlap)
+        chunks = chunk_article(
+            article,
+            size=settings.chunk_size,
+            overlap=settings.chunk_overlap,
+            count_tokens=embedder.count_tokens,
+        )
         new_chunks.extend((c, article) for c in chunks)
         entries[aid] = FileEntry(
             str(path),
@@ -281,59 +319,47 @@ def _ingest_locked(
             f"none of the {len(found) + len(skipped)} file(s) in {', '.join(map(str, roots))} "
             f"could be ingested ({reasons}): add readable .txt, .md or .html articles"
         )
-    if rebuild:
-        _wipe(index_dir, settings)
-    if store is None:
-        store = open_store(settings)
-    if (
-        not new_chunks
-        and not removed
-        and prev is not None
-        and old is not None
-        and not params_changed
-    ):
-        # Only files that still cannot be loaded "changed": nothing to embed or rewrite.
-        return _unchanged(old, len(found), skipped, started)
-
-    if embedder is None:
-        embedder = load_embedder(settings.embed_model, probe_timeout=settings.model_probe_timeout)
-    new_tokens = _embed_and_store(new_chunks, embedder, store, settings, progress)
 
     # The new lexical generation: kept chunks reuse their tokens, new ones are tokenised.
     records: list[ChunkRecord] = []
     tokens: list[list[str]] = []
-    reembedded = {c.article_id for c, _ in new_chunks}
+    texts: dict[str, str] = {}  # chunk id -> what is embedded, for new chunks
+    metadata: dict[str, dict[str, Any]] = {}
     if prev is not None:
         for rec, tok in zip(prev.records, prev.tokens or [], strict=False):
-            if rec.article_id in entries and rec.article_id not in reembedded:
+            if rec.article_id in entries and rec.article_id not in dropped:
                 records.append(rec)
                 tokens.append(tok)
-    for (chunk, _), chunk_tokens in zip(new_chunks, new_tokens, strict=True):
+    for chunk, article in new_chunks:
         records.append(
             ChunkRecord(
                 chunk.id, chunk.article_id, chunk.position, chunk.text, chunk.start, chunk.end
             )
         )
-        tokens.append(chunk_tokens)  # tokenised by _embed_and_store after encoding
+        texts[chunk.id] = index_text(article, chunk)
+        metadata[chunk.id] = chunk_metadata(chunk, article)
+        tokens.append(_bm25_tokens(texts[chunk.id]))
     order = sorted(range(len(records)), key=lambda i: (records[i].article_id, records[i].position))
     records = [records[i] for i in order]
     tokens = [tokens[i] for i in order]
 
-    # Reconcile: Chroma holds exactly the chunks of the new generation.
-    keep = {r.id for r in records}
-    stale = [cid for cid in store.all_ids() if cid not in keep]
+    # Reconcile: Chroma keeps only vectors of unchanged chunks of the new generation.
+    keep = {r.id for r in records if r.id not in texts}
+    present = store.all_ids()
+    stale = [cid for cid in present if cid not in keep]
     _checkpoint("delete")
     store.delete(stale)
+    missing = [r for r in records if r.id not in present or r.id not in keep]
 
-    generation = (old.generation if old else 0) + 1
-    lex_dir = index_dir / f"lexical-{generation}"
-    if lex_dir.exists():
-        shutil.rmtree(lex_dir)  # left by a crashed run
+    generation = max(live.generation if live else 0, old.generation if old else 0) + 1
+    lex_name = f"lexical-{generation}"
+    if (index_dir / lex_name).exists():
+        shutil.rmtree(index_dir / lex_name)  # left by a crashed run
     _checkpoint("lexical")
-    LexicalIndex.build(records, tokens).save(lex_dir)
-    _checkpoint("manifest")
+    LexicalIndex.build(records, tokens).save(index_dir / lex_name)
     manifest = Manifest(
         embed_model=embedder.name,
+        backend=embedder.backend,
         fallback_model=embedder.fallback,
         dimension=embedder.dimension,
         chunk_size=settings.chunk_size,
@@ -342,14 +368,49 @@ def _ingest_locked(
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         chunks=len(records),
         files=dict(sorted(entries.items())),
+        collection=collection,
+        lexical=lex_name,
+        vectors_complete=not missing,
     )
-    save_manifest(index_dir, manifest)
+    _checkpoint("manifest")
+    save_manifest(index_dir, manifest, target)
+    _cleanup_generations(index_dir)
     _checkpoint("saved")
-    if settings.chroma_url:  # let replicas sharing the server know what changed
+
+    embedded = 0
+    if missing:
+        if progress:
+            where = (
+                "the old index stays live until it is done" if rebuild else "BM25 search works now"
+            )
+            print(
+                f"{len(records)} chunks in the lexical index ({where}); adding "
+                f"{len(missing)} vectors with {embedder.name} (resumable: re-run `rag ingest`)",
+                file=sys.stderr,
+                flush=True,
+            )
+        items = [
+            (_chunk_of(r), texts.get(r.id) or _indexed_text(r, entries), _metadata_of(r, entries))
+            for r in missing
+        ]
+        embedded = embed_missing(
+            items,
+            embedder,
+            store,
+            batch_size=settings.embed_batch_size,
+            upsert_batch=settings.upsert_batch,
+            progress=progress,
+            checkpoint=_checkpoint,
+        )
+        manifest = replace(manifest, vectors_complete=True)
+        _checkpoint("complete")
+        save_manifest(index_dir, manifest, target)
+    if rebuild:
+        _promote(index_dir, settings, manifest)
+    elif settings.chroma_url:  # let replicas sharing the server know what changed
         from .replica import server_info
 
         store.write_info(server_info(manifest))
-    _cleanup_generations(index_dir, generation)
     return IngestReport(
         added,
         updated,
@@ -360,7 +421,49 @@ def _ingest_locked(
         time.perf_counter() - started,
         embedder.name,
         embedder.fallback,
+        embedded,
     )
+
+
+def _same_build(m: Manifest, model: str, backend: str, settings: Settings) -> bool:
+    """Whether a half-done rebuild is of the model and chunking configured now."""
+    return (m.embed_model, m.backend, m.chunk_size, m.chunk_overlap) == (
+        model,
+        backend,
+        settings.chunk_size,
+        settings.chunk_overlap,
+    )
+
+
+def _promote(index_dir: Path, settings: Settings, manifest: Manifest) -> None:
+    """Make a complete rebuild the live index, then drop the old index's vectors."""
+    _checkpoint("promote")
+    promote_rebuild(index_dir)
+    store = open_store(settings, collection=manifest.collection)
+    if settings.chroma_url:
+        from .replica import server_info
+
+        store.write_info(server_info(manifest))
+    _checkpoint("promoted")
+    store.drop_other({manifest.collection})
+    _cleanup_generations(index_dir)
+
+
+def _chunk_of(r: ChunkRecord) -> Chunk:
+    return Chunk(r.id, r.article_id, r.position, r.text, r.start, r.end)
+
+
+def _article_of(aid: str, entries: dict[str, FileEntry]) -> Article:
+    e = entries[aid]
+    return Article(aid, e.path, "", e.title, e.date, e.source, e.url)
+
+
+def _indexed_text(r: ChunkRecord, entries: dict[str, FileEntry]) -> str:
+    return index_text(_article_of(r.article_id, entries), _chunk_of(r))
+
+
+def _metadata_of(r: ChunkRecord, entries: dict[str, FileEntry]) -> dict[str, Any]:
+    return chunk_metadata(_chunk_of(r), _article_of(r.article_id, entries))
 
 
 def _read(path: Path) -> Article | str:
@@ -397,104 +500,20 @@ def _bm25_tokens(text: str) -> list[str]:
     return [sys.intern(t) for t in tokenize(text)]
 
 
-def _embed_and_store(
-    new_chunks: list[tuple[Chunk, Article]],
-    embedder,  # type: ignore[no-untyped-def]
-    store: VectorStore,
-    settings: Settings,
-    progress: bool,
-) -> list[list[str]]:
-    """Embed and upsert the chunks; return their BM25 tokens (in `new_chunks` order).
-
-    The encoder is the bottleneck, so this thread does nothing else: it encodes the chunks
-    longest first (each encoder batch then holds texts of about one length: ~5 % less
-    padding than batches in article order), `embed_batch_size * 4` per call. A helper thread
-    upserts the encoded vectors into Chroma, `UPSERT_BATCH` at a time: Chroma's cost per
-    chunk falls with the batch (68,825 chunks: 1.3 ms each in batches of 1,024, ~3.5 ms in
-    batches of 64, with texts and full metadata; an on-disk store now keeps neither, see
-    `store.LOCAL_FIELDS`), and that thread's CPU is taken from the encoder's cores (it
-    costs as much as upserting after the encoder is done). BM25 tokens are made after the
-    last batch, not beside the encoder: a thread running jieba holds the GIL whenever torch comes back to
-    Python between operations, which halved the encoder's speed at 10,000 articles (ingest
-    ran at 0.49 of the raw encoder; 0.88 with tokenising afterwards, 600 articles).
-    """
-    import queue
-    import threading
-
-    from tqdm import tqdm
-
-    texts = [index_text(a, c) for c, a in new_chunks]
-    parts: queue.Queue[tuple[list[int], np.ndarray] | None] = queue.Queue(maxsize=2)
-    failed: list[BaseException] = []
-
-    def write(idx: list[int], vectors: np.ndarray) -> None:
-        _checkpoint("upsert")
-        store.upsert(
-            [new_chunks[i][0] for i in idx],
-            vectors,
-            [chunk_metadata(*new_chunks[i]) for i in idx],
-        )
-
-    def upsert() -> None:
-        idx: list[int] = []
-        vectors: list[np.ndarray] = []
-        while True:
-            part = parts.get()
-            if part is not None and not failed:  # after a failure: drain, never block
-                idx += part[0]
-                vectors.append(part[1])
-            if idx and (part is None or len(idx) >= UPSERT_BATCH):
-                try:
-                    write(idx, np.vstack(vectors))
-                except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
-                    failed.append(exc)
-                idx, vectors = [], []
-            if part is None:
-                break
-
-    worker = threading.Thread(target=upsert, name="rag-ingest-writer", daemon=True)
-    worker.start()
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-    batch = settings.embed_batch_size * 4  # chunks per encoder call
-    bar = tqdm(total=len(texts), unit="chunk", desc="embedding", disable=not progress)
-    try:
-        for i in range(0, len(order), batch):
-            if failed:
-                break
-            idx = order[i : i + batch]
-            vectors = embedder.embed_documents(
-                [texts[j] for j in idx], batch_size=settings.embed_batch_size
-            )
-            parts.put((idx, vectors))
-            bar.update(len(idx))
-    finally:
-        parts.put(None)
-        worker.join()
-        bar.close()
-    if failed:
-        raise failed[0]
-    return [_bm25_tokens(t) for t in texts]
-
-
-def _wipe(index_dir: Path, settings: Settings) -> None:
-    """Remove the current index (manifest first, so a crash leaves "no index", not a mix)."""
-    mpath = index_dir / "manifest.json"
-    if mpath.exists():
-        mpath.unlink()
-    try:
-        # Dropping the collection (not just its ids) lets a new model set a new dimension.
-        open_store(settings).drop()
-    except IndexCorrupted:
-        shutil.rmtree(index_dir / "chroma", ignore_errors=True)  # unreadable: start afresh
+def _cleanup_generations(index_dir: Path) -> None:
+    """Remove lexical generations that neither the live nor a staged manifest uses."""
+    used = set()
+    for name in (MANIFEST, REBUILD_MANIFEST):
+        try:
+            m = load_manifest(index_dir, name)
+        except IndexCorrupted:
+            continue
+        if m is not None:
+            used.add(m.lexical_dir(index_dir).name)
     for d in index_dir.glob("lexical-*"):
-        shutil.rmtree(d, ignore_errors=True)
-
-
-def _cleanup_generations(index_dir: Path, current: int) -> None:
-    for d in index_dir.glob("lexical-*"):
-        if d.name != f"lexical-{current}":
+        if d.name not in used:
             shutil.rmtree(d, ignore_errors=True)
-    for tmp in index_dir.glob("manifest.tmp-*"):
+    for tmp in index_dir.glob("manifest*.tmp-*"):
         try:
             os.unlink(tmp)
         except OSError:

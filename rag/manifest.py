@@ -1,6 +1,10 @@
 """The index manifest: what was built, from which files, with which model and parameters.
 
-Written last and atomically (temp file + rename), so it always describes a complete index.
+Written atomically (temp file + rename), so it always describes one consistent index: its
+lexical generation is complete, and `vectors_complete` says whether every chunk has its
+vector yet (a first ingest is searchable by BM25 while its vectors are being added). A
+rebuild writes `manifest.rebuild.json` beside the live manifest and replaces the live one
+only when the new index is complete.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from typing import Any
 from .errors import IndexCorrupted
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+REBUILD_MANIFEST = "manifest.rebuild.json"
+FORMAT = 2
 
 
 @dataclass
@@ -35,6 +40,7 @@ class FileEntry:
 @dataclass
 class Manifest:
     embed_model: str = ""
+    backend: str = "sentence-transformers"  # format 1 indexes were all built with it
     fallback_model: bool = False
     dimension: int = 0
     chunk_size: int = 0
@@ -43,6 +49,9 @@ class Manifest:
     built_at: str = ""
     chunks: int = 0
     files: dict[str, FileEntry] = field(default_factory=dict)
+    collection: str = "chunks"  # the Chroma collection holding this index's vectors
+    lexical: str = ""  # folder of the lexical generation; "" = lexical-<generation>
+    vectors_complete: bool = True
     format: int = FORMAT
 
     @property
@@ -50,16 +59,16 @@ class Manifest:
         return len(self.files)
 
     def lexical_dir(self, index_dir: Path) -> Path:
-        return index_dir / f"lexical-{self.generation}"
+        return index_dir / (self.lexical or f"lexical-{self.generation}")
 
 
-def manifest_path(index_dir: Path) -> Path:
-    return index_dir / MANIFEST
+def manifest_path(index_dir: Path, name: str = MANIFEST) -> Path:
+    return index_dir / name
 
 
-def load_manifest(index_dir: Path) -> Manifest | None:
-    """The manifest of an index, None when there is none."""
-    path = manifest_path(index_dir)
+def load_manifest(index_dir: Path, name: str = MANIFEST) -> Manifest | None:
+    """The manifest of an index (or of a rebuild in progress), None when there is none."""
+    path = manifest_path(index_dir, name)
     if not path.exists():
         return None
     try:
@@ -67,6 +76,7 @@ def load_manifest(index_dir: Path) -> Manifest | None:
         if not isinstance(data, dict) or not data.get("embed_model"):
             raise ValueError("not an index manifest (no embedding model recorded)")
         files = {k: FileEntry(**v) for k, v in data.pop("files", {}).items()}
+        data["format"] = FORMAT  # format 1 lacks the new fields: their defaults describe it
         return Manifest(**data, files=files)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise IndexCorrupted(
@@ -75,8 +85,8 @@ def load_manifest(index_dir: Path) -> Manifest | None:
         ) from exc
 
 
-def save_manifest(index_dir: Path, manifest: Manifest) -> None:
-    path = manifest_path(index_dir)
+def save_manifest(index_dir: Path, manifest: Manifest, name: str = MANIFEST) -> None:
+    path = manifest_path(index_dir, name)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     data = asdict(manifest)
     with open(tmp, "w", encoding="utf-8") as f:
@@ -84,3 +94,8 @@ def save_manifest(index_dir: Path, manifest: Manifest) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def promote_rebuild(index_dir: Path) -> None:
+    """Make a finished rebuild the live index: one atomic rename."""
+    os.replace(manifest_path(index_dir, REBUILD_MANIFEST), manifest_path(index_dir))

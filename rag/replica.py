@@ -18,6 +18,8 @@ from .text import tokenize
 
 INFO_KEYS = (
     "embed_model",
+    "backend",
+    "collection",
     "fallback_model",
     "dimension",
     "chunk_size",

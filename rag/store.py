@@ -64,6 +64,7 @@ class VectorStore:
         url: str = "",
         create: bool = True,
         headers: dict[str, str] | None = None,
+        collection: str = COLLECTION,
     ):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -88,12 +89,13 @@ class VectorStore:
                         f"the vector store {path} is missing: run `rag ingest --rebuild`"
                     )
                 self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self.name = collection
             if create:
                 self.collection = self.client.get_or_create_collection(
-                    COLLECTION, metadata={"hnsw:space": "cosine"}
+                    collection, metadata={"hnsw:space": "cosine"}
                 )
             else:
-                self.collection = self.client.get_collection(COLLECTION)
+                self.collection = self.client.get_collection(collection)
         except RagError:
             raise
         except Exception as exc:
@@ -128,7 +130,14 @@ class VectorStore:
     def drop(self) -> None:
         """Delete the whole collection (through Chroma, so other clients in this process
         sharing the database stay valid; removing the folder would leave them read-only)."""
-        self.client.delete_collection(COLLECTION)
+        self.client.delete_collection(self.name)
+
+    def drop_other(self, keep: set[str]) -> None:
+        """Delete the chunk collections of earlier builds (a finished rebuild's old one)."""
+        for col in self.client.list_collections():
+            name = getattr(col, "name", col)
+            if name != META_COLLECTION and name not in keep and str(name).startswith(COLLECTION):
+                self.client.delete_collection(name)
 
     def all_ids(self) -> set[str]:
         """Every chunk id in the collection (ids only, no vectors)."""
@@ -198,11 +207,14 @@ class VectorStore:
             offset += page
 
 
-def open_store(settings: Settings, *, create: bool = True) -> VectorStore:
+def open_store(
+    settings: Settings, *, create: bool = True, collection: str = COLLECTION
+) -> VectorStore:
     """The vector store the settings point at: a Chroma server or the on-disk one."""
     return VectorStore(
         settings.index_dir,
         url=settings.chroma_url,
         create=create,
         headers=chroma_headers(settings),
+        collection=collection,
     )

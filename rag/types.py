@@ -112,6 +112,14 @@ class IndexInfo:
     chunk_size: int
     chunk_overlap: int
     problems: list[str] = field(default_factory=list)
+    backend: str = ""
+    vectors: int = 0  # chunks with a vector in Chroma
+    vectors_complete: bool = True  # every chunk has its vector (else BM25 + partial dense)
+
+    @property
+    def dense_share(self) -> float:
+        """Share of the chunks that have a vector (1.0 when complete)."""
+        return 1.0 if self.vectors_complete or not self.chunks else self.vectors / self.chunks
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,7 @@ class IngestReport:
     seconds: float = 0.0
     embed_model: str = ""
     fallback_model: bool = False
+    embedded: int = 0  # chunks given a vector by this run
 
     def summary(self) -> str:
         line = f"{self.added} added, {self.updated} updated, {self.removed} removed"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import rag
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.types import Article, IngestReport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,11 +34,11 @@ def _no_rag_env() -> Iterator[None]:
 
 
 def settings_for(root: Path, **overrides: object) -> rag.Settings:
-    """Settings with corpus and index under `root` and the bundled model (no hub probe)."""
+    """Settings with corpus and index under `root` and the bundled multilingual model (no hub probe)."""
     values: dict[str, object] = {
         "corpus_dir": root / "corpus",
         "index_dir": root / "index",
-        "embed_model": FALLBACK_EMBED_MODEL,
+        "embed_model": DEFAULT_EMBED_MODEL,
     }
     values.update(overrides)
     return rag.Settings(**values)  # type: ignore[arg-type]

@@ -41,16 +41,23 @@ from conftest import SEED_CORPUS, SMALL_ARTICLES, settings_for
 from markdown_it import MarkdownIt
 
 import rag
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.health import check_index, index_info
 from rag.manifest import load_manifest
-from rag.store import open_store
+from rag.store import VectorStore, open_store
 
 QUESTION = "青岛建成了多少个5G基站？"
 PRONOUN_QUESTION = "它建成了多少个5G基站？"
 MAX_CHARS = rag.Settings.model_fields["max_question_chars"].default
 
 # ---- the kinds of bad question -------------------------------------------------------------
+
+
+def live_store(settings: rag.Settings) -> VectorStore:
+    """The Chroma collection the live manifest names (a rebuild writes a new one)."""
+    manifest = load_manifest(Path(settings.index_dir))
+    assert manifest is not None
+    return open_store(settings, create=False, collection=manifest.collection)
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def assert_intact(settings: rag.Settings, baseline: Baseline, *, search: bool = 
     assert check_index(settings) == []
     manifest = load_manifest(Path(settings.index_dir))
     assert manifest is not None and manifest.chunks == baseline.chunks
-    assert len(open_store(settings, create=False).all_ids()) == baseline.chunks
+    assert len(live_store(settings).all_ids()) == baseline.chunks
     if search:
         engine = rag.Engine.open(settings=settings)
         assert tuple(h.chunk_id for h in engine.search(QUESTION, k=3)) == baseline.top_ids
@@ -460,7 +467,7 @@ def test_api_lexical_folder_lost_then_plain_ingest_keeps_vectors(seed: Seed, tmp
         rag.ingest(settings=settings)
     except rag.RagError:
         pass
-    assert len(open_store(settings, create=False).all_ids()) == seed.baseline.chunks
+    assert len(live_store(settings).all_ids()) == seed.baseline.chunks
     manifest = load_manifest(Path(settings.index_dir))
     assert manifest is not None and manifest.chunks in (0, seed.baseline.chunks)
     if manifest.chunks:
@@ -655,7 +662,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callabl
     def run(settings: rag.Settings, *argv: str, stdin: io.TextIOBase | None = None) -> Run:
         monkeypatch.setenv("RAG_CORPUS_DIR", str(settings.corpus_dir))
         monkeypatch.setenv("RAG_INDEX_DIR", str(settings.index_dir))
-        monkeypatch.setenv("RAG_EMBED_MODEL", FALLBACK_EMBED_MODEL)
+        monkeypatch.setenv("RAG_EMBED_MODEL", DEFAULT_EMBED_MODEL)
         if stdin is not None:
             monkeypatch.setattr(sys, "stdin", stdin)
         out, err = io.StringIO(), io.StringIO()
@@ -815,7 +822,7 @@ def run_cli(settings: rag.Settings, *args: str, stdin: bytes | None = None) -> R
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update(
         RAG_CORPUS_DIR=str(settings.corpus_dir), RAG_INDEX_DIR=str(settings.index_dir),
-        RAG_EMBED_MODEL=FALLBACK_EMBED_MODEL, HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8",
+        RAG_EMBED_MODEL=DEFAULT_EMBED_MODEL, HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8",
     )
     cwd = Path(settings.index_dir).parent  # no .env there
     cwd.mkdir(parents=True, exist_ok=True)

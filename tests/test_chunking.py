@@ -1,12 +1,19 @@
-"""rag.chunking: sentence-packed chunks with exact offsets, budgets and overlap."""
+"""rag.chunking: sentence-packed chunks with exact offsets, budgets and overlap, measured in
+the bundled embedding model's own tokens."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from rag.chunking import chunk_article, count_tokens
+from rag import chunking
+from rag.bundled import BundledModel
 from rag.text import sentence_spans
 from rag.types import Article, Chunk
+
+count_tokens = BundledModel().count_tokens
+chunk_article = partial(chunking.chunk_article, count_tokens=count_tokens)
 
 PARAMS = [(32, 0), (64, 16), (128, 40), (300, 60), (2048, 0)]
 
@@ -140,7 +147,7 @@ def test_empty_article_has_no_chunks(text: str) -> None:
 
 
 def test_count_tokens_batches() -> None:
-    texts = ["青岛", "智慧城市建设", ""]
+    texts = ["青岛", "智慧城市建设", "", "passage"]
     assert count_tokens(texts) == [count_tokens([t])[0] for t in texts]
     assert count_tokens([]) == []
     assert count_tokens([""]) == [0]

@@ -14,7 +14,7 @@ import pytest
 from conftest import SMALL_ARTICLES
 
 from rag import Hit
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.loading import load_article
 from rag.manifest import load_manifest
 
@@ -73,7 +73,7 @@ def test_ingest_prints_the_summary_line(cli: Cli) -> None:
         rf"3 added, 0 updated, 0 removed \(0 unchanged, {manifest.chunks} chunks in index, [0-9.]+s\)",
         lines[0],
     ), lines
-    assert any("offline fallback" in line for line in lines[1:])
+    assert not any("offline fallback" in line for line in lines[1:])  # the bundled model
     assert "Traceback" not in result.stderr
 
     again = cli.run("ingest")
@@ -93,7 +93,7 @@ def test_info_shows_the_index(cli: Cli) -> None:
     assert fields["index"] == str(cli.index)
     assert fields["articles"] == "3"
     assert fields["chunks"] == str(manifest.chunks)
-    assert fields["embedding"].startswith(FALLBACK_EMBED_MODEL)
+    assert fields["embedding"].startswith(DEFAULT_EMBED_MODEL)
     assert fields["chunking"] == f"{manifest.chunk_size} tokens, {manifest.chunk_overlap} overlap"
     assert fields["built"] == manifest.built_at
     assert "llm" in fields and "problem" not in fields

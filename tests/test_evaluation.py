@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from rag import Engine, RagError, Settings, ingest
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.eval_report import comparison_rows, format_thresholds, md_table, text_table
 from rag.evaluation import (
     METRICS,
@@ -385,7 +385,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
     settings = Settings(
         corpus_dir=corpus,
         index_dir=root / "index",
-        embed_model=FALLBACK_EMBED_MODEL,
+        embed_model=DEFAULT_EMBED_MODEL,
         llm_base_url="",
         rerank_model="",
     )
@@ -421,7 +421,7 @@ def test_evaluate_end_to_end(tiny: tuple[Settings, Path]) -> None:
     assert result.overall.metrics["refusal_accuracy"] == 1.0
     assert result.overall.metrics["hit@5"] == 1.0
     assert result.failures == []
-    assert result.config["embed_model"] == FALLBACK_EMBED_MODEL and result.config["k"] == 5
+    assert result.config["embed_model"] == DEFAULT_EMBED_MODEL and result.config["k"] == 5
     # deterministic apart from the latencies
     assert _without_latency(evaluate(engine, questions, k=5)) == _without_latency(result)
 

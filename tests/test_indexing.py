@@ -14,7 +14,7 @@ from conftest import SMALL_ARTICLES, SeedIndex
 
 import rag
 from rag.chunking import chunk_article
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from rag.embeddings import load_embedder
 from rag.errors import CorpusError
 from rag.health import check_index
@@ -24,7 +24,7 @@ from rag.manifest import Manifest, load_manifest
 from rag.store import VectorStore, date_int
 from rag.types import Article, Chunk
 
-SMALL = {"chunk_size": 64, "chunk_overlap": 16}  # several chunks per small article
+SMALL = {"chunk_size": 24, "chunk_overlap": 6}  # several chunks per small article
 
 
 def manifest_of(settings: rag.Settings) -> Manifest:
@@ -39,7 +39,8 @@ def lexical_of(settings: rag.Settings) -> LexicalIndex:
 
 def chroma_of(settings: rag.Settings) -> dict[str, tuple[np.ndarray, dict]]:
     """Chunk id -> (vector, metadata) of everything in the on-disk Chroma collection."""
-    store = VectorStore(Path(settings.index_dir), create=False)
+    collection = manifest_of(settings).collection
+    store = VectorStore(Path(settings.index_dir), create=False, collection=collection)
     got = store.collection.get(include=["embeddings", "metadatas"])
     return {
         cid: (np.asarray(vec), dict(meta))
@@ -49,7 +50,7 @@ def chroma_of(settings: rag.Settings) -> dict[str, tuple[np.ndarray, dict]]:
 
 @functools.cache
 def offline_embedder():  # type: ignore[no-untyped-def]
-    return load_embedder(FALLBACK_EMBED_MODEL)
+    return load_embedder(DEFAULT_EMBED_MODEL)
 
 
 def assert_consistent(settings: rag.Settings) -> None:
@@ -68,7 +69,7 @@ def assert_consistent(settings: rag.Settings) -> None:
             "date_int": date_int(manifest.files[rec.article_id].date),
         }
     assert manifest.chunks == len(lexical)
-    if manifest.embed_model != FALLBACK_EMBED_MODEL or not chroma:
+    if manifest.embed_model != DEFAULT_EMBED_MODEL or not chroma:
         return
     ids = sorted(chroma)
     texts = []
@@ -105,11 +106,16 @@ def test_first_ingest_of_seed_corpus(
     assert (report.added, report.updated, report.removed, report.unchanged) == (5, 0, 0, 0)
     assert report.skipped == []
     expected: dict[str, list[Chunk]] = {
-        aid: chunk_article(a, size=settings.chunk_size, overlap=settings.chunk_overlap)
+        aid: chunk_article(
+            a,
+            size=settings.chunk_size,
+            overlap=settings.chunk_overlap,
+            count_tokens=offline_embedder().count_tokens,
+        )
         for aid, a in seed_articles.items()
     }
     assert report.chunks == sum(len(c) for c in expected.values())
-    assert report.embed_model == FALLBACK_EMBED_MODEL and report.fallback_model
+    assert report.embed_model == DEFAULT_EMBED_MODEL and not report.fallback_model
     assert report.summary().startswith("5 added, 0 updated, 0 removed (0 unchanged, ")
     lexical = lexical_of(settings)
     assert [(r.id, r.start, r.end) for r in lexical.records] == [
@@ -210,11 +216,11 @@ def test_explicit_paths_add_without_removing_the_rest(small: rag.Settings) -> No
 
 def test_changed_chunk_parameters_rechunk_everything(small: rag.Settings) -> None:
     before = len(lexical_of(small).records)
-    bigger = small.model_copy(update={"chunk_size": 512, "chunk_overlap": 0})
+    bigger = small.model_copy(update={"chunk_size": 400, "chunk_overlap": 0})
     report = rag.ingest(settings=bigger)
     assert (report.added, report.updated, report.removed) == (0, 3, 0)
     m = manifest_of(bigger)
-    assert (m.chunk_size, m.chunk_overlap) == (512, 0)
+    assert (m.chunk_size, m.chunk_overlap) == (400, 0)
     assert m.chunks == 3 < before  # one chunk per small article now
     assert_consistent(bigger)
 
@@ -247,8 +253,11 @@ def test_rebuild_starts_over_and_open_engines_keep_working(small: rag.Settings) 
 
     report = rag.ingest(settings=small, rebuild=True)
     assert (report.added, report.updated, report.removed, report.unchanged) == (3, 0, 0, 0)
-    assert manifest_of(small).generation == 1
-    assert [p.name for p in Path(small.index_dir).glob("lexical-*")] == ["lexical-1"]
+    # Generations keep counting (a rebuild's folders never clash with the live ones).
+    generation = manifest_of(small).generation
+    assert generation == old_generation + 2
+    assert [p.name for p in Path(small.index_dir).glob("lexical-*")] == [f"lexical-{generation}"]
+    assert not (Path(small.index_dir) / "manifest.rebuild.json").exists()
     assert_consistent(small)
     after = engine.search("青岛5G基站", k=3)  # the engine opened before the rebuild
     assert [h.chunk_id for h in after] == [h.chunk_id for h in before]
@@ -324,7 +333,7 @@ def test_binary_file_is_skipped_and_the_rest_ingested(
 
 def test_manifest_records_how_the_index_was_built(small: rag.Settings) -> None:
     m = manifest_of(small)
-    assert m.embed_model == FALLBACK_EMBED_MODEL and m.fallback_model
+    assert m.embed_model == DEFAULT_EMBED_MODEL and not m.fallback_model
     assert m.dimension == 384
     assert (m.chunk_size, m.chunk_overlap) == (SMALL["chunk_size"], SMALL["chunk_overlap"])
     built = datetime.fromisoformat(m.built_at)
@@ -351,11 +360,9 @@ def report_chunks(settings: rag.Settings) -> int:
 def test_vectors_reach_chroma_in_batches_of_upsert_batch(
     make_corpus: Callable[..., rag.Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rag import indexing
 
     # Encoder calls of 1 * 4 = 4 chunks; the writer gathers them into upserts of 8.
-    settings = make_corpus(chunk_size=32, chunk_overlap=8, embed_batch_size=1)
-    monkeypatch.setattr(indexing, "UPSERT_BATCH", 8)
+    settings = make_corpus(chunk_size=16, chunk_overlap=4, embed_batch_size=1, upsert_batch=8)
     sizes: list[int] = []
     real_upsert = VectorStore.upsert
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rag.bundled import BundledModel
 from rag.chunking import chunk_article
 from rag.cleaning import clean
 from rag.text import normalize, sentence_spans, tokenize
@@ -19,6 +20,7 @@ _ALPHABET = st.sampled_from(
 texts = st.text(alphabet=_ALPHABET, min_size=0, max_size=600)
 lines = st.lists(st.text(alphabet=_ALPHABET, max_size=80), max_size=30).map("\n".join)
 
+COUNT = BundledModel().count_tokens
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -43,7 +45,7 @@ def test_sentence_spans_are_ordered_trimmed_slices(text: str) -> None:
 @given(texts, st.integers(min_value=32, max_value=120), st.integers(min_value=0, max_value=40))
 def test_chunks_map_back_and_cover_every_sentence(text: str, size: int, overlap: int) -> None:
     article = Article(id="a", path="a.txt", text=text)
-    chunks = chunk_article(article, size=size, overlap=overlap)
+    chunks = chunk_article(article, size=size, overlap=overlap, count_tokens=COUNT)
     for c in chunks:
         assert text[c.start : c.end] == c.text
     for s, e in sentence_spans(text):

@@ -20,7 +20,7 @@ import pytest
 
 import rag
 from rag import Answer, Citation, Hit, IndexInfo, Settings
-from rag.config import FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL, FALLBACK_EMBED_MODEL
 from ui import render
 from ui.app import LAUNCH_OPTIONS, append_feedback, build_app, open_engine, parse_auth
 
@@ -48,7 +48,7 @@ def make_settings(root: Path) -> Settings:
         shutil.copytree(SEED_CORPUS, corpus)
         (corpus / "900_xss.txt").write_text(XSS_ARTICLE, encoding="utf-8")
     return Settings(
-        embed_model=FALLBACK_EMBED_MODEL,  # the bundled model: no hub probe
+        embed_model=DEFAULT_EMBED_MODEL,  # the bundled model: no hub probe
         corpus_dir=corpus,
         index_dir=root / "index",
         feedback_file=root / "feedback" / "feedback.jsonl",
