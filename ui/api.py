@@ -161,7 +161,7 @@ def fallback_router(routers: list[APIRouter]) -> APIRouter:
             for router in routers
             for route in router.routes
             if isinstance(route, APIRoute) and route.path_regex.match(path)
-            for m in route.methods
+            for m in route.methods or ()
         )
         if allowed:
             return error_response(

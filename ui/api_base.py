@@ -190,8 +190,8 @@ def key_ok(authorization: str, keys: list[str]) -> bool:
     """Whether an Authorization header value is `Bearer <one of keys>` (or no keys are set)."""
     if not keys:
         return True
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip().encode()
+    scheme, _, given = authorization.partition(" ")
+    token = given.strip().encode()
     # Every key compared, in constant time: the reply time says nothing about near misses.
     matches = [hmac.compare_digest(token, k.encode()) for k in keys]
     return scheme.lower() == "bearer" and any(matches)
