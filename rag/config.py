@@ -69,8 +69,20 @@ class Settings(BaseSettings):
     )
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant k.")
     bm25_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 channel.")
+    # Tuned on crud-dev's answerable questions and the seeds (evals/tune_fusion.py; README
+    # "Fusion"): for Chinese questions BM25 is the stronger channel, for English ones, whose
+    # BM25 side is a dictionary translation, the model's cross-lingual match matters more.
     dense_weight: float = Field(
-        0.5, ge=0, le=10, description="Weight of the dense channel with a multilingual model."
+        0.25,
+        ge=0,
+        le=10,
+        description="Weight of the dense channel for Chinese questions (multilingual model).",
+    )
+    dense_weight_english: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Weight of the dense channel for English questions (multilingual model).",
     )
     fallback_dense_weight: float = Field(
         0.05,

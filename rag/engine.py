@@ -17,11 +17,12 @@ from .embeddings import Embedder, load_embedder, resolve_model
 from .errors import IndexNotFound, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
+from .names import NameIndex
 from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
 from .store import VectorStore, date_int, open_store
 from .text import tokenize
 from .translate import mostly_latin, term_groups
-from .types import Answer, ArticleInfo, Hit, IndexInfo
+from .types import Answer, ArticleInfo, Hit, IndexInfo, Rankings
 
 log = logging.getLogger("rag")
 
@@ -39,14 +40,21 @@ class _State:
     chunks_of: dict[str, list[int]]  # article id -> its record indices, in order
 
 
-def lexical_query(query: str, known: Callable[[str], bool] | None = None) -> str:
+def lexical_query(
+    query: str,
+    known: Callable[[str], bool] | None = None,
+    names: NameIndex | None = None,
+) -> str:
     """What BM25 searches for: the query itself, or for an English question its Chinese
     translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only; `known`
-    (does the corpus use this word?) picks the senses the corpus uses."""
+    (does the corpus use this word?) picks the senses the corpus uses, and `names` adds
+    the corpus words whose pinyin a romanised name spells ("Lu Zhipeng" -> 陆志鹏)."""
     if not mostly_latin(query):
         return query
-    groups = term_groups(query, known=known)
-    return " ".join(t for g in groups for t in g) if groups else query
+    terms = [t for g in term_groups(query, known=known) for t in g]
+    if names is not None:
+        terms += [w for w in names.match(query) if w not in terms]
+    return " ".join(terms) if terms else query
 
 
 class Engine:
@@ -59,6 +67,7 @@ class Engine:
         self.store = store
         self._lock = threading.Lock()
         self._reranker: Any = None
+        self._name_index: tuple[float, NameIndex] | None = None
         self._checked = time.monotonic()
 
     # ---- opening -------------------------------------------------------------------
@@ -235,28 +244,71 @@ class Engine:
         flt = Filters.coerce(filters)
         return self._search(query, k=k, filters=flt)
 
-    def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
-        state = self._current()
+    def rankings(
+        self, query: str, *, depth: int, filters: Filters | Mapping[str, Any] | None = None
+    ) -> Rankings:
+        """Each channel's chunk ids, best first, before fusion (for tuning and diagnosis).
+
+        BM25 searches the query (an English one by its dictionary translation); the dense
+        channel embeds the query as asked: the multilingual model matches English to
+        Chinese by itself.
+        """
+        query = clean_question(query, max_chars=self.settings.max_question_chars)
+        return self._rankings(self._current(), query, depth, Filters.coerce(filters))
+
+    def _rankings(self, state: _State, query: str, depth: int, filters: Filters | None) -> Rankings:
         s = self.settings
         lex = state.lexical
         mask = self._mask(state, filters)
+        english = mostly_latin(query)
+        if state.manifest.fallback_model:
+            dense_weight = s.fallback_dense_weight
+        else:
+            dense_weight = s.dense_weight_english if english else s.dense_weight
         if mask is not None and not mask.any():
-            return []
-        depth = max(s.candidates, k)
-        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query, lex.uses))), depth, mask)
+            return Rankings([], [], dense_weight)
+        names = self._names(state) if english else None
+        scores = lex.scores(tokenize(lexical_query(query, lex.uses, names)))
+        bm25_idx = top_n(scores, depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
-        dense_ids: list[str] = []
-        dense_weight = s.fallback_dense_weight if state.manifest.fallback_model else s.dense_weight
+        dense: list[tuple[str, float]] = []
         if dense_weight > 0:
             vec = self.embedder.embed_query(query)
-            for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
+            for cid, sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of the current generation
-                    dense_ids.append(cid)
-        fused = rrf_fuse([(bm25_ids, s.bm25_weight), (dense_ids, dense_weight)], k=s.rrf_k)
+                    dense.append((cid, sim))
+        return Rankings(
+            bm25_ids,
+            [cid for cid, _ in dense],
+            dense_weight,
+            [float(scores[i]) for i in bm25_idx],
+            [sim for _, sim in dense],
+        )
+
+    def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
+        state = self._current()
+        s = self.settings
+        r = self._rankings(state, query, max(s.candidates, k), filters)
+        fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
         hits = [self._hit(state, cid, score) for cid, score in fused[: max(k, 20)]]
         if self.settings.rerank_model:
             hits = self._rerank(query, hits)
         return hits[:k]
+
+    def _names(self, state: _State) -> NameIndex:
+        """The pinyin index of this generation's vocabulary, built on first use."""
+        built = self._name_index
+        if built is None or built[0] != state.stamp:
+            built = (state.stamp, NameIndex(state.lexical.vocabulary()))
+            self._name_index = built
+        return built[1]
+
+    def chunk(self, chunk_id: str) -> Hit:
+        """One indexed passage by its id (score 0), or IndexNotFound naming the id."""
+        state = self._current()
+        if chunk_id not in state.lexical.position:
+            raise IndexNotFound(f"no passage {chunk_id!r} in the index: search for it first")
+        return self._hit(state, chunk_id, 0.0)
 
     @staticmethod
     def _mask(state: _State, f: Filters | None) -> np.ndarray | None:

@@ -86,6 +86,10 @@ class LexicalIndex:
             ) from exc
         return cls(records, bm25, tokens)
 
+    def vocabulary(self) -> list[str]:
+        """Every token of the corpus."""
+        return list(self._vocab)
+
     def knows(self, token: str) -> bool:
         """Whether the token occurs in any chunk."""
         return token in self._vocab

@@ -100,6 +100,17 @@ class ArticleInfo:
 
 
 @dataclass(frozen=True)
+class Rankings:
+    """A query's chunk ids from each retrieval channel, best first, before fusion."""
+
+    bm25: list[str]
+    dense: list[str]
+    dense_weight: float  # the weight fusion gives the dense channel for this index
+    bm25_scores: list[float] = field(default_factory=list)  # BM25 score of each of `bm25`
+    dense_scores: list[float] = field(default_factory=list)  # cosine of each of `dense`
+
+
+@dataclass(frozen=True)
 class IndexInfo:
     """What an index holds and how it was built."""
 

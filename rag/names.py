@@ -1,0 +1,91 @@
+"""Romanised Chinese names in English questions -> the words the articles use.
+
+"Lu Zhipeng" is in no dictionary, and the small multilingual model does not know him
+either; but the articles write 陆志鹏, whose pinyin is lu zhi peng. So every word of 2-4
+Chinese characters in the corpus vocabulary is keyed by its toneless pinyin (pypinyin's
+reading of the word when its phrase table has it, else each character's first reading),
+and a run of capitalised words in the question is looked up whole and in parts:
+"Lu Zhipeng" -> luzhipeng, else zhipenglu (Western order), else lu + zhipeng. Only keys of at least
+two syllables are used, so a single English word that happens to be pinyin ("Long") does
+not pull in 龙.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z]+)?\b")
+_MIN_LETTERS = 4  # keys shorter than this are one syllable at most ("lu", "wang")
+
+
+def _bare(toned: str) -> str:
+    """ "lǜ" -> "lv": tone marks dropped, ü written v."""
+    return "".join(c for c in unicodedata.normalize("NFD", toned.replace("ü", "v")) if c.isascii())
+
+
+@lru_cache(maxsize=65536)
+def _reading(ch: str) -> str:
+    """The first (commonest) toneless reading of a character, "" when it has none."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return _bare(pinyin_dict.get(ord(ch), "").split(",")[0])
+
+
+class NameIndex:
+    """Toneless pinyin -> corpus words with that reading."""
+
+    def __init__(self, words: Iterable[str]):
+        from pypinyin.phrases_dict import phrases_dict
+
+        self._by_key: dict[str, list[str]] = {}
+        for word in words:
+            if not _HAN.match(word):
+                continue
+            phrase = phrases_dict.get(word)
+            syllables = [_bare(p[0]) for p in phrase] if phrase else [_reading(c) for c in word]
+            if len(syllables) != len(word) or not all(syllables):
+                continue  # a character without a reading
+            self._by_key.setdefault("".join(syllables), []).append(word)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def words(self, key: str) -> list[str]:
+        """Corpus words read as `key` ("qingdao" -> ["青岛"])."""
+        return self._by_key.get(key.lower().replace("ü", "v").replace("u:", "v"), [])
+
+    def match(self, question: str) -> list[str]:
+        """Corpus words for the romanised names in an English question, longest name first.
+
+        Example:
+            >>> NameIndex(["陆志鹏", "青岛"]).match("What did Lu Zhipeng say in Qingdao?")
+            ['陆志鹏', '青岛']
+        """
+        found: list[str] = []
+        for run in _runs(question):
+            parts = [p.lower().replace("-", "").replace("'", "") for p in run]
+            hits = self.words("".join(parts)) if len("".join(parts)) >= _MIN_LETTERS else []
+            if not hits and len(parts) > 1:  # given name first: Zhipeng Lu
+                hits = self.words("".join(parts[1:] + parts[:1]))
+            if not hits:  # the whole name is no corpus word: try its parts
+                hits = [w for key in parts if len(key) >= _MIN_LETTERS for w in self.words(key)]
+            found += [w for w in hits if w not in found]
+        return found
+
+
+def _runs(question: str) -> list[list[str]]:
+    """Runs of adjacent capitalised words ("Lu Zhipeng", "Qingdao")."""
+    runs: list[list[str]] = []
+    last_end = -2
+    for m in _CAPITALISED.finditer(question):
+        gap = question[last_end : m.start()]
+        if runs and gap.strip() == "":
+            runs[-1].append(m.group())
+        else:
+            runs.append([m.group()])
+        last_end = m.end()
+    return runs

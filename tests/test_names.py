@@ -1,0 +1,61 @@
+"""rag.names: romanised Chinese names in English questions find the corpus's own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import settings_for
+
+import rag
+from rag.names import NameIndex
+
+WORDS = ["陆志鹏", "青岛", "重庆", "志鹏", "贵阳", "智慧", "龙", "王"]
+
+
+@pytest.fixture(scope="module")
+def names() -> NameIndex:
+    return NameIndex(WORDS)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did Lu Zhipeng say at the forum?", ["陆志鹏"]),  # the whole name is a word
+        ("What did Zhipeng Lu say?", ["陆志鹏"]),  # given name first
+        ("How many 5G base stations has Qingdao built?", ["青岛"]),
+        ("Which events did Chongqing host?", ["重庆"]),  # the phrase reading: chong, not zhong
+        ("Did Guiyang and Qingdao sign a deal?", ["贵阳", "青岛"]),
+        ("What did Harvard University decide?", []),  # not pinyin
+        ("How Long is the Wang river?", []),  # one syllable: never on its own
+    ],
+)
+def test_match(names: NameIndex, question: str, expected: list[str]) -> None:
+    assert names.match(question) == expected
+
+
+def test_parts_of_a_name_when_the_whole_is_not_a_word() -> None:
+    assert NameIndex(["志鹏", "陆地"]).match("What did Lu Zhipeng say?") == ["志鹏"]
+
+
+def test_only_words_of_two_to_four_chinese_characters_are_keyed() -> None:
+    index = NameIndex(["青", "青岛市北区", "Qingdao", "5G", "青岛"])
+    assert len(index) == 1 and index.words("qingdao") == ["青岛"]
+
+
+def test_an_english_question_finds_the_article_naming_the_person(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "forum.txt").write_text(
+        "数字经济论坛举行\n\n国家数据局副局长陆志鹏在论坛上发表讲话，介绍了数据要素市场建设进展。",
+        encoding="utf-8",
+    )
+    (corpus / "other.txt").write_text(
+        "城市建设新闻\n\n市长在会议上发表讲话，介绍了城市更新和数据共享的进展。", encoding="utf-8"
+    )
+    settings = settings_for(tmp_path)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    ranked = engine.rankings("What did Lu Zhipeng talk about?", depth=5)
+    assert ranked.bm25 and ranked.bm25[0].startswith("forum#")
+    assert engine.search("What did Lu Zhipeng talk about?", k=1)[0].article_id == "forum"
