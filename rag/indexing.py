@@ -260,6 +260,8 @@ def _ingest_locked(
             f"RAG_CHUNK_SIZE={settings.chunk_size} is more than the {embedder.max_tokens} "
             f"tokens {embedder.name} reads: set RAG_CHUNK_SIZE to at most {embedder.max_tokens}"
         )
+    if changed:
+        embedder.preload()  # torch and the weights load while articles are chunked
     collection = old.collection if old else (f"chunks-{int(time.time())}" if rebuild else "chunks")
     store = open_store(settings, collection=collection)
     prev: LexicalIndex | None = None
