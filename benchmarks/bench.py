@@ -15,7 +15,7 @@ with the default embedding model (the bundled multilingual-e5-small q4, `rag.bun
   searchable by BM25 (its first manifest is written, before any vector);
 - the raw encoder throughput of the same model on the same chunk texts
   (`BundledModel.passages` on `index_text(article, chunk)`, best batch
-  size among 16/32/64/128; on a fixed random sample of at most `--encoder-sample` texts),
+  size among 8/16/32; on a fixed random sample of at most `--encoder-sample` texts),
   `--encoder-runs` times just before and as many just after the ingest; ingest chunks/s /
   median encoder chunks/s, and / the fastest run;
 - no-op re-ingest time (median of 3);
@@ -547,7 +547,7 @@ def markdown(rows: list[dict], meta: dict) -> str:
     lines += [
         "",
         "- ratio = ingest chunks/s ÷ raw encoder chunks/s (`BundledModel.passages` on the "
-        "same chunk texts, best batch size of 16/32/64/128; `--encoder-runs` runs just before "
+        "same chunk texts, best batch size of 8/16/32; `--encoder-runs` runs just before "
         "and as many just after the ingest, median; at most `--encoder-sample` texts); the "
         "ratio to the fastest of those runs is the strictest reading; cpu = the same in CPU "
         "time (median encoder CPU s per chunk ÷ ingest CPU s per chunk). Encoder share = time inside "

@@ -57,8 +57,8 @@ def index_info(settings: Settings) -> IndexInfo:
 
 def check_index(settings: Settings) -> list[str]:
     """Problems found comparing Chroma, the BM25 generation, the manifest and the corpus."""
-    from .indexing import _scan
     from .loading import find_files
+    from .scan import scan
     from .store import open_store
 
     index_dir = settings.index_dir
@@ -102,7 +102,7 @@ def check_index(settings: Settings) -> list[str]:
             )
     corpus = Path(settings.corpus_dir)
     if corpus.exists():
-        found, _ = _scan(find_files([corpus]), None)
+        found, _ = scan(find_files([corpus]), None)
         new = sorted(a for a in set(found) - set(manifest.files) if _loadable(found[a][0]))
         gone = sorted(set(manifest.files) - set(found))
         edited = sorted(

@@ -16,7 +16,6 @@ when done, so the old index stays searchable, and intact if the rebuild dies.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
@@ -43,6 +42,7 @@ from .manifest import (
     promote_rebuild,
     save_manifest,
 )
+from .scan import IngestLock, scan
 from .store import chunk_metadata, open_store
 from .text import tokenize
 from .types import Article, Chunk, IngestReport, Skipped
@@ -50,8 +50,8 @@ from .vectors import embed_missing
 
 log = logging.getLogger("rag")
 
-# Test-only hook: called with a stage name at each step that writes; fault-injection tests
-# make it raise to simulate a crash at that point.
+# Called with a stage name at each step that writes: fault-injection tests make it raise
+# to simulate a crash there; benchmarks/bench.py times when the index becomes searchable.
 fault_hook: Callable[[str], None] | None = None
 
 
@@ -65,63 +65,6 @@ def index_text(article: Article, chunk: Chunk) -> str:
     if chunk.position == 0 or not article.title or chunk.text.startswith(article.title):
         return chunk.text
     return f"{article.title}\n{chunk.text}"
-
-
-class _IngestLock:
-    """One ingest at a time per index folder (advisory lock file)."""
-
-    def __init__(self, index_dir: Path):
-        index_dir.mkdir(parents=True, exist_ok=True)
-        self.path = index_dir / ".ingest.lock"
-
-    def __enter__(self) -> _IngestLock:
-        self.f = open(self.path, "w")  # noqa: SIM115 - closed in __exit__
-        try:
-            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            self.f.close()
-            raise RagError(
-                f"another `rag ingest` is running on {self.path.parent}: wait for it to finish"
-            ) from exc
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.f, fcntl.LOCK_UN)
-        self.f.close()
-
-
-def _scan(
-    files: Sequence[Path], old: Manifest | None
-) -> tuple[dict[str, tuple[Path, str, int, float]], list[Skipped]]:
-    """article id -> (path, sha256, size, mtime); duplicate ids are skipped."""
-    import hashlib
-
-    found: dict[str, tuple[Path, str, int, float]] = {}
-    skipped: list[Skipped] = []
-    for path in files:
-        aid = path.stem
-        if aid in found:
-            skipped.append(
-                Skipped(str(path), f"same article id {aid!r} as {found[aid][0]}: rename one")
-            )
-            continue
-        try:
-            st = path.stat()
-            prev = old.files.get(aid) if old else None
-            if (
-                prev
-                and prev.path == str(path)
-                and prev.size == st.st_size
-                and prev.mtime == st.st_mtime
-            ):
-                sha = prev.sha256  # unchanged size and mtime: skip re-reading (as git does)
-            else:
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            skipped.append(Skipped(str(path), f"cannot read: {exc.strerror or exc}"))
-            continue
-        found[aid] = (path, sha, st.st_size, st.st_mtime)
-    return found, skipped
 
 
 def ingest(
@@ -166,7 +109,7 @@ def ingest(
             ".htm): add some and run `rag ingest` again"
         )
     index_dir = settings.index_dir
-    with _IngestLock(index_dir):
+    with IngestLock(index_dir):
         return _ingest_locked(files, roots, bool(paths), settings, rebuild, progress, started)
 
 
@@ -214,7 +157,7 @@ def _ingest_locked(
     params_changed = bool(
         old and (old.chunk_size, old.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap)
     )
-    found, skipped = _scan(files, old)
+    found, skipped = scan(files, old)
     old_files = old.files if old else {}
     changed = [
         aid
