@@ -229,9 +229,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", help="index the corpus (incremental; --rebuild starts over)")
+    s = sub.add_parser(
+        "ingest",
+        help="index the corpus (incremental and resumable: BM25 first, then vectors; "
+        "--rebuild starts over beside the live index)",
+    )
     s.add_argument("paths", nargs="*", help="files or folders (default: RAG_CORPUS_DIR)")
-    s.add_argument("--rebuild", action="store_true", help="drop the index and rebuild it")
+    s.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build a new index beside the live one (which keeps answering) and switch to it "
+        "when complete; run again to resume an interrupted rebuild",
+    )
     s.add_argument("--progress", action="store_true", help="show a progress bar even when piped")
     s.set_defaults(func=cmd_ingest)
 
