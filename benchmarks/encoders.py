@@ -25,27 +25,10 @@ import numpy as np
 
 
 def passages(corpus: Path, n: int) -> list[str]:
-    from rag.bundled import BundledModel
-    from rag.chunking import chunk_article
-    from rag.config import Settings
-    from rag.indexing import index_text
-    from rag.loading import SkipFile, find_files, load_article
+    """The first `n` texts ingest would embed for the corpus (bench.py's chunk_texts)."""
+    from bench import chunk_texts  # this folder is on sys.path when run as a script
 
-    s = Settings()
-    count = BundledModel().count_tokens
-    out: list[str] = []
-    for path in find_files([corpus]):
-        try:
-            article = load_article(path, path.read_bytes())
-        except SkipFile:
-            continue
-        for c in chunk_article(
-            article, size=s.chunk_size, overlap=s.chunk_overlap, count_tokens=count
-        ):
-            out.append(index_text(article, c))
-            if len(out) >= n:
-                return out
-    return out
+    return chunk_texts(corpus)[:n]
 
 
 def main(argv: list[str] | None = None) -> int:
