@@ -21,7 +21,7 @@ from .errors import (
 )
 from .indexing import ingest
 from .retrieval import Filters
-from .types import Answer, ArticleInfo, Citation, Hit, IndexInfo, IngestReport
+from .types import Answer, ArticleInfo, Citation, Hit, IndexInfo, IngestReport, Rankings
 
 __all__ = [
     "Answer",
@@ -39,6 +39,7 @@ __all__ = [
     "ModelMismatch",
     "ModelUnavailable",
     "RagError",
+    "Rankings",
     "Settings",
     "ingest",
 ]

@@ -220,14 +220,9 @@ class BundledEmbedder(Embedder):
         return self.model.query(text)
 
     def _encode(self, texts: list[str], *, batch_size: int, progress: bool) -> np.ndarray:
-        raise NotImplementedError  # embed_documents and embed_query are overridden
-
-    def embed_documents(
-        self, texts: Sequence[str], *, batch_size: int = 16, progress: bool = False
-    ) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return self.model.passages(list(texts), batch_size=batch_size)
+        # Passages only: queries go to the C engine (embed_query); the model adds the
+        # "passage: " prefix itself, so passage_prefix stays "".
+        return self.model.passages(texts, batch_size=batch_size)
 
 
 class SentenceTransformerEmbedder(Embedder):

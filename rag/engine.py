@@ -14,7 +14,7 @@ import numpy as np
 
 from .config import Settings
 from .embeddings import Embedder, load_embedder, resolve_model
-from .errors import IndexNotFound, ModelMismatch
+from .errors import IndexNotFound, InvalidQuestion, ModelMismatch
 from .lexical import LexicalIndex
 from .manifest import Manifest, load_manifest, manifest_path
 from .names import NameIndex
@@ -254,6 +254,8 @@ class Engine:
         Chinese by itself.
         """
         query = clean_question(query, max_chars=self.settings.max_question_chars)
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 1000:
+            raise InvalidQuestion(f"Expected depth between 1 and 1000, got {depth!r}.")
         return self._rankings(self._current(), query, depth, Filters.coerce(filters))
 
     def _rankings(self, state: _State, query: str, depth: int, filters: Filters | None) -> Rankings:
@@ -268,22 +270,15 @@ class Engine:
         if mask is not None and not mask.any():
             return Rankings([], [], dense_weight)
         names = self._names(state) if english else None
-        scores = lex.scores(tokenize(lexical_query(query, lex.uses, names)))
-        bm25_idx = top_n(scores, depth, mask)
+        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query, lex.uses, names))), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
-        dense: list[tuple[str, float]] = []
+        dense_ids: list[str] = []
         if dense_weight > 0:
             vec = self.embedder.embed_query(query)
-            for cid, sim in self.store.query(vec, depth, chroma_where(filters)):
+            for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of the current generation
-                    dense.append((cid, sim))
-        return Rankings(
-            bm25_ids,
-            [cid for cid, _ in dense],
-            dense_weight,
-            [float(scores[i]) for i in bm25_idx],
-            [sim for _, sim in dense],
-        )
+                    dense_ids.append(cid)
+        return Rankings(bm25_ids, dense_ids, dense_weight)
 
     def _search(self, query: str, *, k: int, filters: Filters | None) -> list[Hit]:
         state = self._current()
@@ -307,7 +302,10 @@ class Engine:
         """One indexed passage by its id (score 0), or IndexNotFound naming the id."""
         state = self._current()
         if chunk_id not in state.lexical.position:
-            raise IndexNotFound(f"no passage {chunk_id!r} in the index: search for it first")
+            raise IndexNotFound(
+                f"no passage {chunk_id!r} in the index at {self.settings.index_dir}: use a "
+                "chunk_id from a search hit (<article id>#<position>)"
+            )
         return self._hit(state, chunk_id, 0.0)
 
     @staticmethod

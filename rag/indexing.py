@@ -291,10 +291,10 @@ def _ingest_locked(
     # Reconcile: Chroma keeps only vectors of unchanged chunks of the new generation.
     keep = {r.id for r in records if r.id not in texts}
     present = store.all_ids()
-    stale = [cid for cid in present if cid not in keep]
     _checkpoint("delete")
-    store.delete(stale)
-    missing = [r for r in records if r.id not in present or r.id not in keep]
+    store.delete([cid for cid in present if cid not in keep])
+    stored = present & keep
+    missing = [r for r in records if r.id not in stored]
 
     generation = max(live.generation if live else 0, old.generation if old else 0) + 1
     lex_name = f"lexical-{generation}"

@@ -127,13 +127,9 @@ class VectorStore:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def drop(self) -> None:
-        """Delete the whole collection (through Chroma, so other clients in this process
-        sharing the database stay valid; removing the folder would leave them read-only)."""
-        self.client.delete_collection(self.name)
-
     def drop_other(self, keep: set[str]) -> None:
-        """Delete the chunk collections of earlier builds (a finished rebuild's old one)."""
+        """Delete the chunk collections of earlier builds (a finished rebuild's old one),
+        through Chroma: other clients in this process sharing the database stay valid."""
         for col in self.client.list_collections():
             name = getattr(col, "name", col)
             if name != META_COLLECTION and name not in keep and str(name).startswith(COLLECTION):

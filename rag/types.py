@@ -105,9 +105,7 @@ class Rankings:
 
     bm25: list[str]
     dense: list[str]
-    dense_weight: float  # the weight fusion gives the dense channel for this index
-    bm25_scores: list[float] = field(default_factory=list)  # BM25 score of each of `bm25`
-    dense_scores: list[float] = field(default_factory=list)  # cosine of each of `dense`
+    dense_weight: float  # the weight fusion gives the dense channel for this question
 
 
 @dataclass(frozen=True)

@@ -278,3 +278,32 @@ def test_articles_lists_every_indexed_article_with_metadata(seed_engine, seed_id
     assert by_id[seed_ids["004"]].title == "青岛新型智慧城市建设稳居“第一梯队”"
     assert by_id[seed_ids["003"]].date is None
     assert sum(a.chunks for a in arts) == seed_engine.info().chunks
+
+
+# --- channels before fusion ------------------------------------------------------------------
+
+
+def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
+    from rag.retrieval import rrf_fuse
+
+    s = seed_engine.settings
+    for query in ("青岛5G基站", "How many 5G base stations has Qingdao built?"):
+        r = seed_engine.rankings(query, depth=s.candidates)
+        assert r.bm25 and r.dense and len(set(r.dense)) == len(r.dense)
+        english = query.isascii()
+        assert r.dense_weight == (s.dense_weight_english if english else s.dense_weight)
+        fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
+        hits = seed_engine.search(query, k=5)
+        assert [h.chunk_id for h in hits] == [cid for cid, _ in fused[:5]]
+        assert seed_engine.chunk(hits[0].chunk_id).text == hits[0].text
+
+
+@pytest.mark.parametrize("depth", [0, -1, 1001, 2.5, True, "10"])
+def test_rankings_depth_out_of_range_is_refused(seed_engine: Engine, depth: object) -> None:
+    with pytest.raises(rag.InvalidQuestion, match="Expected depth between 1 and 1000"):
+        seed_engine.rankings("青岛", depth=depth)  # type: ignore[arg-type]
+
+
+def test_unknown_chunk_id_says_where_ids_come_from(seed_engine: Engine) -> None:
+    with pytest.raises(rag.IndexNotFound, match="chunk_id from a search hit"):
+        seed_engine.chunk("no-such-article#0")
