@@ -24,7 +24,7 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
-from rag.metrics import percentile
+from rag.evaluate.metrics import percentile
 
 QUESTIONS = [
     "哪些城市获得了2023中国领军智慧城市奖？",

@@ -8,7 +8,7 @@
 
 For each corpus size N (5 = the seed corpus, else the first N articles of the news file,
 written as .txt files: first line the date when there is one, then the text) it measures,
-with the default embedding model (the bundled multilingual-e5-small q4, `rag.bundled`):
+with the default embedding model (the bundled multilingual-e5-small q4, `rag.embed.bundled`):
 
 - ingest time of a fresh index (model loading included), chunks/s, and the share of it
   spent inside the passage encoder (`BundledModel.passages`); the time until the index is
@@ -100,8 +100,8 @@ def settings_for(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
 # ---- phases (each runs in its own process) -------------------------------------------------
 def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
     import rag
-    import rag.indexing
-    from rag.bundled import BundledModel
+    import rag.ingestion.pipeline
+    from rag.embed.bundled import BundledModel
 
     # Time spent inside the encoder itself, to show what the rest of ingest adds (a figure
     # measured in the same run as the total, so it does not depend on the machine's load).
@@ -125,11 +125,11 @@ def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
         if stage == "saved" and not searchable:
             searchable.append(time.perf_counter() - t0)
 
-    rag.indexing.fault_hook = at
+    rag.ingestion.pipeline.fault_hook = at
     try:
         report = rag.ingest(settings=s, rebuild=True)
     finally:
-        rag.indexing.fault_hook = None
+        rag.ingestion.pipeline.fault_hook = None
     ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_fresh = peak_rss_mb()
     noop = []
@@ -155,11 +155,11 @@ def phase_ingest(corpus: Path, index: Path, noop_repeats: int) -> dict:
 
 def chunk_texts(corpus: Path) -> list[str]:
     """Exactly the texts ingest embeds: passage prefix + index_text(article, chunk)."""
-    from rag.bundled import BundledModel
-    from rag.chunking import chunk_article
     from rag.config import Settings
-    from rag.indexing import index_text
-    from rag.loading import SkipFile, find_files, load_article
+    from rag.embed.bundled import BundledModel
+    from rag.ingestion.chunking import chunk_article
+    from rag.ingestion.loading import SkipFile, find_files, load_article
+    from rag.ingestion.pipeline import index_text
 
     s = Settings()
     count = BundledModel().count_tokens
@@ -179,7 +179,7 @@ def chunk_texts(corpus: Path) -> list[str]:
 def phase_encoder(
     corpus: Path, sample: int, probe: int, batch: int | None, repeats: int = 1
 ) -> dict:
-    from rag.bundled import BundledModel
+    from rag.embed.bundled import BundledModel
 
     model = BundledModel()
     texts = chunk_texts(corpus)

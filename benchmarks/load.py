@@ -42,7 +42,9 @@ def _percentile(values: list[float], p: float) -> float:
 async def _ask(client, url: str, question: str, history: list[dict[str, str]]) -> str:  # type: ignore[no-untyped-def]
     """One question through the app's `/ask` endpoint (Gradio's HTTP API: submit, then read
     the event stream); "" on success, else what went wrong."""
-    r = await client.post(f"{url}/gradio_api/call/ask", json={"data": [question, json.dumps(history)]})
+    r = await client.post(
+        f"{url}/gradio_api/call/ask", json={"data": [question, json.dumps(history)]}
+    )
     r.raise_for_status()
     event_id = r.json()["event_id"]
     r = await client.get(f"{url}/gradio_api/call/ask/{event_id}")

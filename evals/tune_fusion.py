@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import rag
-from rag import metrics
-from rag.questions import load_questions
-from rag.retrieval import rrf_fuse
+from rag.evaluate import metrics
+from rag.evaluate.questions import load_questions
+from rag.retrieve.query import rrf_fuse
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 CANDIDATES = (20, 50, 100)

@@ -8,9 +8,9 @@ Public API:
     >>> engine.ask("青岛建成了多少个5G基站？")  # rag.Answer with rag.Citation list
 """
 
-from .config import Settings
-from .engine import Engine
-from .errors import (
+from rag.config import Settings
+from rag.engine import Engine
+from rag.errors import (
     CorpusError,
     IndexCorrupted,
     IndexNotFound,
@@ -19,9 +19,9 @@ from .errors import (
     ModelUnavailable,
     RagError,
 )
-from .indexing import ingest
-from .retrieval import Filters
-from .types import Answer, ArticleInfo, Citation, Hit, IndexInfo, IngestReport, Rankings
+from rag.ingestion.pipeline import ingest
+from rag.retrieve.query import Filters
+from rag.types import Answer, ArticleInfo, Citation, Hit, IndexInfo, IngestReport, Rankings
 
 __all__ = [
     "Answer",

@@ -8,9 +8,9 @@ import logging
 import sys
 from dataclasses import asdict
 
-from .config import Settings
-from .errors import RagError
-from .types import Citation
+from rag.config import Settings
+from rag.errors import RagError
+from rag.types import Citation
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -27,7 +27,7 @@ def _configure_logging(level: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .indexing import ingest
+    from rag.ingestion.pipeline import ingest
 
     settings = _settings(args)
     report = ingest(
@@ -45,7 +45,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from .health import check_index, index_info
+    from rag.ingestion.health import check_index, index_info
 
     settings = _settings(args)
     info = index_info(settings)
@@ -88,14 +88,14 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _check_question(text: str, settings: Settings) -> None:
     """Reject a bad question before the (slow) model load."""
-    from .retrieval import clean_question
+    from rag.retrieve.query import clean_question
 
     clean_question(text, max_chars=settings.max_question_chars)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .engine import Engine
-    from .retrieval import check_k
+    from rag.engine import Engine
+    from rag.retrieve.query import check_k
 
     settings = _settings(args)
     _check_question(args.query, settings)
@@ -143,8 +143,8 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .engine import Engine
-    from .retrieval import check_k
+    from rag.engine import Engine
+    from rag.retrieve.query import check_k
 
     settings = _settings(args)
     _check_question(args.question, settings)
@@ -157,7 +157,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .engine import Engine
+    from rag.engine import Engine
 
     engine = Engine.open(settings=_settings(args))
     if hasattr(sys.stdin, "reconfigure"):  # a terminal in another encoding must not crash us
@@ -202,7 +202,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluation import run_cli
+    from rag.evaluate.run import run_cli
 
     return run_cli(args, _settings(args))
 

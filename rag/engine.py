@@ -12,17 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from .config import Settings
-from .embeddings import Embedder, load_embedder, resolve_model
-from .errors import IndexNotFound, InvalidQuestion, ModelMismatch
-from .lexical import LexicalIndex
-from .manifest import Manifest, load_manifest, manifest_path
-from .names import NameIndex
-from .retrieval import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
-from .store import VectorStore, date_int, open_store
-from .text import tokenize
-from .translate import mostly_latin, term_groups
-from .types import Answer, ArticleInfo, Hit, IndexInfo, Rankings
+from rag.config import Settings
+from rag.embed.embedders import Embedder, load_embedder, resolve_model
+from rag.errors import IndexNotFound, InvalidQuestion, ModelMismatch
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import Manifest, load_manifest, manifest_path
+from rag.index.store import VectorStore, date_int, open_store
+from rag.retrieve.names import NameIndex
+from rag.retrieve.query import Filters, check_k, chroma_where, clean_question, rrf_fuse, top_n
+from rag.retrieve.translate import mostly_latin, term_groups
+from rag.text import tokenize
+from rag.types import Answer, ArticleInfo, Hit, IndexInfo, Rankings
 
 log = logging.getLogger("rag")
 
@@ -111,7 +111,7 @@ class Engine:
     @staticmethod
     def _sync(settings: Settings, store: VectorStore) -> None:
         """With a Chroma server: refresh the local BM25 copy when the server's index changed."""
-        from .replica import is_current, sync_from_store
+        from rag.index.replica import is_current, sync_from_store
 
         info = store.read_info()
         if info is None:
@@ -340,7 +340,7 @@ class Engine:
         )
 
     def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
-        from .rerank import rerank
+        from rag.retrieve.rerank import rerank
 
         return rerank(self, query, hits)
 
@@ -367,7 +367,7 @@ class Engine:
         Returns:
             An `Answer`; `abstained` is True when the articles do not say.
         """
-        from .answering import answer
+        from rag.answer.extractive import answer
 
         return answer(self, question, history=history, k=k, mode=mode, filters=filters)
 
@@ -381,12 +381,12 @@ class Engine:
         filters: Filters | Mapping[str, Any] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
-        from .answering import answer_stream
+        from rag.answer.extractive import answer_stream
 
         yield from answer_stream(self, question, history=history, k=k, mode=mode, filters=filters)
 
     def as_retriever(self, k: int = 5):  # type: ignore[no-untyped-def]
         """A llama-index `BaseRetriever` over this engine (NodeWithScore results)."""
-        from .llamaindex import EngineRetriever
+        from rag.llamaindex import EngineRetriever
 
         return EngineRetriever(self, k=k)

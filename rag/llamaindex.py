@@ -9,7 +9,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from rag.engine import Engine
 
 
 class EngineRetriever(BaseRetriever):

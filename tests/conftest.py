@@ -2,7 +2,7 @@
 and a factory for small corpora written by the tests themselves.
 
 Every index lives in a pytest tmp dir with real Chroma; the embedding model is the bundled
-offline one (loaded once per process by `rag.embeddings`), so nothing touches the network.
+offline one (loaded once per process by `rag.embed.embedders`), so nothing touches the network.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def seed_engine(seed_index: SeedIndex) -> rag.Engine:
 @pytest.fixture(scope="session")
 def seed_articles() -> dict[str, Article]:
     """Article id -> cleaned Article, exactly as ingest loads it."""
-    from rag.loading import load_article
+    from rag.ingestion.loading import load_article
 
     return {p.stem: load_article(p) for p in sorted(SEED_CORPUS.glob("*.txt"))}
 

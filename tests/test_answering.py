@@ -7,7 +7,7 @@ import re
 import pytest
 
 import rag
-from rag.answering import (
+from rag.answer.extractive import (
     _names_place,
     english_names,
     question_places,
@@ -182,7 +182,7 @@ def test_every_citation_maps_to_exact_article_offsets(seed_engine, seed_articles
 
 
 def test_every_answer_sentence_carries_a_marker(seed_engine) -> None:
-    from rag.verify import parse_markers, split_sentences
+    from rag.answer.verify import parse_markers, split_sentences
 
     ans = seed_engine.ask("第一届中国新型智慧城市建设峰会的线下主会场设在哪里？")
     assert not ans.abstained

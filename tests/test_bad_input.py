@@ -4,7 +4,7 @@ Every kind of bad input has one defined outcome, asserted here: either a `RagErr
 message says what is wrong and how to fix it (CLI: `error: ...` on stderr and exit 1; web
 app: a "Sorry, I can't answer that: ..." chat message), or correct handling (the input is
 answered as plain text). Cases that touch the seed index then check it is intact: no
-problem from `rag.health.check_index`, the same chunk count and index generation, and at the
+problem from `rag.ingestion.health.check_index`, the same chunk count and index generation, and at the
 end of the module the same top hits for a known question. Corruption cases work on their
 own copy of the index.
 
@@ -42,9 +42,9 @@ from markdown_it import MarkdownIt
 
 import rag
 from rag.config import DEFAULT_EMBED_MODEL
-from rag.health import check_index, index_info
-from rag.manifest import load_manifest
-from rag.store import VectorStore, open_store
+from rag.index.manifest import load_manifest
+from rag.index.store import VectorStore, open_store
+from rag.ingestion.health import check_index, index_info
 
 QUESTION = "青岛建成了多少个5G基站？"
 PRONOUN_QUESTION = "它建成了多少个5G基站？"
@@ -153,11 +153,13 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Seed:
     manifest = load_manifest(Path(settings.index_dir))
     assert manifest is not None
     baseline = Baseline(
-        report.chunks, manifest.generation,
+        report.chunks,
+        manifest.generation,
         tuple(h.chunk_id for h in engine.search(QUESTION, k=3)),
     )
     qingdao = next(
-        p.stem for p in sorted(SEED_CORPUS.glob("*.txt"))
+        p.stem
+        for p in sorted(SEED_CORPUS.glob("*.txt"))
         if "1.7万个" in p.read_bytes().decode("utf-8", "ignore")
     )
     return Seed(settings, baseline, qingdao)
@@ -248,7 +250,9 @@ def test_api_control_characters_count_as_spaces(engine: rag.Engine) -> None:
 
 
 def test_api_long_token_within_a_raised_limit_is_handled(engine: rag.Engine, seed: Seed) -> None:
-    roomy = rag.Engine.open(settings=seed.settings.model_copy(update={"max_question_chars": 10_000}))
+    roomy = rag.Engine.open(
+        settings=seed.settings.model_copy(update={"max_question_chars": 10_000})
+    )
     started = time.perf_counter()
     hits = roomy.search("a" * 5000)
     answer = roomy.ask("a" * 5000)
@@ -259,8 +263,15 @@ def test_api_long_token_within_a_raised_limit_is_handled(engine: rag.Engine, see
 
 @pytest.mark.parametrize(
     ("k", "message"),
-    [(0, "got 0."), (-1, "got -1."), (101, "got 101."), (1000, "got 1000."), ("5", "got '5'."),
-     (5.0, "got 5.0."), (None, "got None.")],
+    [
+        (0, "got 0."),
+        (-1, "got -1."),
+        (101, "got 101."),
+        (1000, "got 1000."),
+        ("5", "got '5'."),
+        (5.0, "got 5.0."),
+        (None, "got None."),
+    ],
 )
 def test_api_search_bad_k(engine: rag.Engine, k: Any, message: str) -> None:
     with pytest.raises(rag.InvalidQuestion) as exc:
@@ -282,15 +293,25 @@ def test_api_ask_bad_k(engine: rag.Engine, k: Any) -> None:
 
 
 BAD_FILTERS = [
-    pytest.param({"since": "2023-13-45"}, "Expected since as a date YYYY-MM-DD, got '2023-13-45'.",
-                 id="month_13"),
-    pytest.param({"until": "2023-02-30"}, "Expected until as a date YYYY-MM-DD, got '2023-02-30'.",
-                 id="feb_30"),
-    pytest.param({"since": "yesterday"}, "Expected since as a date YYYY-MM-DD, got 'yesterday'.",
-                 id="words"),
-    pytest.param({"date": "2023-01-01", "article": "x"},
-                 "Unknown filter(s) ['article', 'date']: valid filters are "
-                 "['article_ids', 'since', 'source', 'until'].", id="unknown_keys"),
+    pytest.param(
+        {"since": "2023-13-45"},
+        "Expected since as a date YYYY-MM-DD, got '2023-13-45'.",
+        id="month_13",
+    ),
+    pytest.param(
+        {"until": "2023-02-30"},
+        "Expected until as a date YYYY-MM-DD, got '2023-02-30'.",
+        id="feb_30",
+    ),
+    pytest.param(
+        {"since": "yesterday"}, "Expected since as a date YYYY-MM-DD, got 'yesterday'.", id="words"
+    ),
+    pytest.param(
+        {"date": "2023-01-01", "article": "x"},
+        "Unknown filter(s) ['article', 'date']: valid filters are "
+        "['article_ids', 'since', 'source', 'until'].",
+        id="unknown_keys",
+    ),
     pytest.param({"since": 20230101}, "since", id="since_int"),
     pytest.param({"article_ids": 5}, "article_ids", id="ids_int"),
     pytest.param(5, "filters", id="filters_int"),
@@ -308,8 +329,11 @@ def test_api_bad_filters(engine: rag.Engine, method: str, filters: Any, message:
 
 @pytest.mark.parametrize(
     "filters",
-    [{"since": "2023-01-01", "until": "2020-01-01"}, {"article_ids": ["no-such-article"]},
-     {"source": "no such outlet"}],
+    [
+        {"since": "2023-01-01", "until": "2020-01-01"},
+        {"article_ids": ["no-such-article"]},
+        {"source": "no such outlet"},
+    ],
     ids=["since_after_until", "unknown_article", "unknown_source"],
 )
 def test_api_filters_matching_nothing(engine: rag.Engine, filters: dict[str, Any]) -> None:
@@ -325,10 +349,17 @@ def test_api_unknown_mode(engine: rag.Engine) -> None:
 
 
 IGNORED_HISTORIES = {
-    "bad_roles": [{"role": "system", "content": "青岛"}, {"role": "tool", "content": "青岛"},
-                  {"role": "USER", "content": "青岛"}],
-    "non_string_content": [{"role": "user", "content": 5}, {"role": "user", "content": None},
-                           {"role": "user", "content": ["青岛"]}, {"role": "user"}],
+    "bad_roles": [
+        {"role": "system", "content": "青岛"},
+        {"role": "tool", "content": "青岛"},
+        {"role": "USER", "content": "青岛"},
+    ],
+    "non_string_content": [
+        {"role": "user", "content": 5},
+        {"role": "user", "content": None},
+        {"role": "user", "content": ["青岛"]},
+        {"role": "user"},
+    ],
     "non_dict_turns": ["青岛", None, 5, ["user", "青岛"]],
 }
 
@@ -347,8 +378,10 @@ def test_api_unusable_history_turns_are_ignored(
 
 
 def thousand_turns() -> list[dict[str, str]]:
-    return [{"role": "user", "content": "青岛的智慧城市建设怎么样？"},
-            {"role": "assistant", "content": "青岛新型智慧城市建设稳居第一梯队。"}] * 500
+    return [
+        {"role": "user", "content": "青岛的智慧城市建设怎么样？"},
+        {"role": "assistant", "content": "青岛新型智慧城市建设稳居第一梯队。"},
+    ] * 500
 
 
 def test_api_history_of_1000_turns(engine: rag.Engine, seed: Seed) -> None:
@@ -460,7 +493,9 @@ def test_api_lexical_chunks_lost_then_plain_ingest(seed: Seed, tmp_path: Path) -
     assert_intact(settings, seed.baseline, search=True)
 
 
-def test_api_lexical_folder_lost_then_plain_ingest_keeps_vectors(seed: Seed, tmp_path: Path) -> None:
+def test_api_lexical_folder_lost_then_plain_ingest_keeps_vectors(
+    seed: Seed, tmp_path: Path
+) -> None:
     settings = seed.copy(tmp_path)
     shutil.rmtree(lexical_dir(settings))
     try:
@@ -553,8 +588,12 @@ def bad_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BadCorpus]:
 
 @pytest.mark.parametrize(
     ("name", "reason"),
-    [("binary.txt", "binary file"), ("image.md", "binary file"), ("empty.txt", "empty file"),
-     (UNREADABLE, "cannot read: ")],
+    [
+        ("binary.txt", "binary file"),
+        ("image.md", "binary file"),
+        ("empty.txt", "empty file"),
+        (UNREADABLE, "cannot read: "),
+    ],
 )
 def test_corpus_unusable_file_is_skipped_with_its_reason(
     bad_corpus: BadCorpus, name: str, reason: str
@@ -595,8 +634,11 @@ def test_corpus_report_counts(bad_corpus: BadCorpus) -> None:
     assert (bad_corpus.report.added, bad_corpus.report.unchanged) == (indexed, 0)
 
 
-@pytest.mark.parametrize("extra", [{}, {"notes.pdf": b"%PDF-1.4", ".hidden.txt": "青岛".encode()}],
-                         ids=["no_files", "no_article_files"])
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"notes.pdf": b"%PDF-1.4", ".hidden.txt": "青岛".encode()}],
+    ids=["no_files", "no_article_files"],
+)
 def test_corpus_empty_folder(tmp_path: Path, extra: dict[str, bytes]) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -715,10 +757,14 @@ def test_cli_search_invalid_utf8_in_argv(cli_seed: Callable[..., Run], seed: See
     [
         (["search", QUESTION, "-k", "0"], "error: Expected k between 1 and 100, got 0."),
         (["search", QUESTION, "-k", "1000"], "error: Expected k between 1 and 100, got 1000."),
-        (["search", QUESTION, "--since", "2023-13-45"],
-         "error: Expected since as a date YYYY-MM-DD, got '2023-13-45'."),
-        (["search", QUESTION, "--until", "31/12/2023"],
-         "error: Expected until as a date YYYY-MM-DD, got '31/12/2023'."),
+        (
+            ["search", QUESTION, "--since", "2023-13-45"],
+            "error: Expected since as a date YYYY-MM-DD, got '2023-13-45'.",
+        ),
+        (
+            ["search", QUESTION, "--until", "31/12/2023"],
+            "error: Expected until as a date YYYY-MM-DD, got '31/12/2023'.",
+        ),
         pytest.param(["ask", QUESTION, "-k", "0"], "error: Expected k between 1 and 100"),
         pytest.param(["ask", QUESTION, "-k", "1000"], "error: Expected k between 1 and 100"),
     ],
@@ -776,14 +822,16 @@ def test_cli_chat_bad_lines(cli_seed: Callable[..., Run]) -> None:
 
 
 def test_cli_chat_stdin_not_utf8(cli_seed: Callable[..., Run]) -> None:
-    stdin = io.TextIOWrapper(io.BytesIO("青岛有多少5G基站？\n".encode("gbk") + b"/quit\n"),
-                             encoding="utf-8")
+    stdin = io.TextIOWrapper(
+        io.BytesIO("青岛有多少5G基站？\n".encode("gbk") + b"/quit\n"), encoding="utf-8"
+    )
     run = cli_seed("chat", stdin=stdin)
     assert run.code in (0, 1) and "error:" in run.out + run.err
 
 
-def test_cli_ingest_bad_corpus_reports_skips(cli_env: Callable[..., Run], bad_corpus: BadCorpus,
-                                            tmp_path: Path) -> None:
+def test_cli_ingest_bad_corpus_reports_skips(
+    cli_env: Callable[..., Run], bad_corpus: BadCorpus, tmp_path: Path
+) -> None:
     settings = bad_corpus.settings.model_copy(update={"index_dir": tmp_path / "index"})
     run = cli_env(settings, "ingest")
     assert run.code == 0 and "Traceback" not in run.err
@@ -797,9 +845,13 @@ def test_cli_damaged_indexes(cli_env: Callable[..., Run], seed: Seed, tmp_path: 
     missing = settings_for(tmp_path / "missing")
     run = cli_env(missing, "search", QUESTION)
     assert run.code == 1 and run.err.strip().endswith(
-        f"error: no index at {missing.index_dir}/: run `rag ingest`")
+        f"error: no index at {missing.index_dir}/: run `rag ingest`"
+    )
     run = cli_env(missing, "info")
-    assert run.code == 1 and f"problem:     no index at {missing.index_dir}/: run `rag ingest`" in run.out
+    assert (
+        run.code == 1
+        and f"problem:     no index at {missing.index_dir}/: run `rag ingest`" in run.out
+    )
 
     broken = seed.copy(tmp_path / "manifest")
     write_manifest(Path(broken.index_dir), "{not json")
@@ -821,16 +873,25 @@ def test_cli_damaged_indexes(cli_env: Callable[..., Run], seed: Seed, tmp_path: 
 def run_cli(settings: rag.Settings, *args: str, stdin: bytes | None = None) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update(
-        RAG_CORPUS_DIR=str(settings.corpus_dir), RAG_INDEX_DIR=str(settings.index_dir),
-        RAG_EMBED_MODEL=DEFAULT_EMBED_MODEL, HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8",
+        RAG_CORPUS_DIR=str(settings.corpus_dir),
+        RAG_INDEX_DIR=str(settings.index_dir),
+        RAG_EMBED_MODEL=DEFAULT_EMBED_MODEL,
+        HF_HUB_OFFLINE="1",
+        PYTHONIOENCODING="utf-8",
     )
     cwd = Path(settings.index_dir).parent  # no .env there
     cwd.mkdir(parents=True, exist_ok=True)
     p = subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], input=stdin, capture_output=True, env=env,
-        cwd=cwd, timeout=300,
+        [sys.executable, "-m", "rag.cli", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
     )
-    return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+    return Run(
+        p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    )
 
 
 # ~100 000 characters fit in one argv string only as ASCII (Linux caps one at 128 KiB).
@@ -841,8 +902,13 @@ def _manifest_sequence(seed: Seed, root: Path) -> tuple[rag.Settings, list[Run]]
     """Corrupted manifest: ask, info --check, ingest refuse; ingest --rebuild recovers."""
     settings = seed.copy(root)
     write_manifest(Path(settings.index_dir), "{not json")
-    steps = [["ask", QUESTION], ["info", "--check"], ["ingest"], ["ingest", "--rebuild"],
-             ["info", "--check"]]
+    steps = [
+        ["ask", QUESTION],
+        ["info", "--check"],
+        ["ingest"],
+        ["ingest", "--rebuild"],
+        ["info", "--check"],
+    ]
     return settings, [run_cli(settings, *argv) for argv in steps]
 
 
@@ -860,14 +926,18 @@ def _lexical_sequence(seed: Seed, root: Path) -> list[Run]:
     return [run_cli(settings, "search", QUESTION)]
 
 
-CHAT_STDIN = "\n".join(["", " \t", "\x01\x02", "青岛\x00建成了多少个5G基站？", "😀", "/quit"]) + "\n"
+CHAT_STDIN = (
+    "\n".join(["", " \t", "\x01\x02", "青岛\x00建成了多少个5G基站？", "😀", "/quit"]) + "\n"
+)
 
 
 @pytest.fixture(scope="module")
 def cli_jobs(seed: Seed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future]]:
     """Every subprocess case, started at once in a small pool (each loads the model)."""
     s = seed.settings
-    dirs = {name: tmp_path_factory.mktemp(f"cli-{name}") for name in ("manifest", "missing", "lexical")}
+    dirs = {
+        name: tmp_path_factory.mktemp(f"cli-{name}") for name in ("manifest", "missing", "lexical")
+    }
     jobs: dict[str, Callable[[], Any]] = {
         "manifest": lambda: _manifest_sequence(seed, dirs["manifest"]),
         "chat": lambda: run_cli(s, "chat", stdin=CHAT_STDIN.encode("utf-8")),
@@ -927,7 +997,8 @@ def test_subprocess_missing_index_and_empty_corpus(cli_jobs: dict[str, Future]) 
     assert info.code == 1 and "problem:     no index at" in info.out
     assert ingest.code == 1 and re.search(
         r"error: no articles in \S+/corpus \(looked for .txt, .md, .html, .htm\): add some",
-        ingest.err)
+        ingest.err,
+    )
 
 
 def test_subprocess_lost_lexical_chunks(cli_jobs: dict[str, Future]) -> None:
@@ -937,13 +1008,17 @@ def test_subprocess_lost_lexical_chunks(cli_jobs: dict[str, Future]) -> None:
     assert run.err.rstrip().endswith("run `rag ingest --rebuild`")
 
 
-def test_subprocess_corrupted_manifest_then_rebuild(cli_jobs: dict[str, Future], seed: Seed) -> None:
+def test_subprocess_corrupted_manifest_then_rebuild(
+    cli_jobs: dict[str, Future], seed: Seed
+) -> None:
     settings, (ask, check, ingest, rebuild, check_after) = cli_jobs["manifest"].result()
     no_traceback(ask, check, ingest, rebuild, check_after)
     for run in (ask, ingest):
         assert run.code == 1 and re.search(
             r"error: the manifest \S+manifest.json is unreadable \(.*\): run `rag ingest "
-            r"--rebuild` to rebuild the index from the corpus", run.err), run.err
+            r"--rebuild` to rebuild the index from the corpus",
+            run.err,
+        ), run.err
     assert check.code == 1 and "problem:     the manifest" in check.out
     assert rebuild.code == 0, rebuild.err
     assert rebuild.out.startswith("5 added, 0 updated, 0 removed")
@@ -985,8 +1060,18 @@ def respond_kind(ui: dict[str, Any], kind: Kind) -> list[tuple[Any, ...]]:
 
 def respond(ui: dict[str, Any], message: Any, **options: Any) -> list[tuple[Any, ...]]:
     args = {"k": 5, "mode": "extractive", "article_ids": [], "since": "", "until": ""} | options
-    return list(ui["respond"](message, [], [], args["k"], args["mode"], args["article_ids"],
-                              args["since"], args["until"]))
+    return list(
+        ui["respond"](
+            message,
+            [],
+            [],
+            args["k"],
+            args["mode"],
+            args["article_ids"],
+            args["since"],
+            args["until"],
+        )
+    )
 
 
 @pytest.mark.parametrize("kind", kind_params(STR_KINDS))
@@ -1053,9 +1138,11 @@ def test_ui_chat_bare_url_is_not_autolinked(ui: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"since": "2023-13-45"}, "Expected since as a date YYYY-MM-DD, got '2023-13-45'."),
-     ({"until": "tomorrow"}, "Expected until as a date YYYY-MM-DD, got 'tomorrow'."),
-     ({"mode": "gpt"}, "Unknown answer mode 'gpt': valid modes are 'extractive', 'llm'.")],
+    [
+        ({"since": "2023-13-45"}, "Expected since as a date YYYY-MM-DD, got '2023-13-45'."),
+        ({"until": "tomorrow"}, "Expected until as a date YYYY-MM-DD, got 'tomorrow'."),
+        ({"mode": "gpt"}, "Unknown answer mode 'gpt': valid modes are 'extractive', 'llm'."),
+    ],
     ids=["since_month_13", "until_words", "unknown_mode"],
 )
 def test_ui_chat_bad_settings(ui: dict[str, Any], options: dict[str, Any], message: str) -> None:
@@ -1083,9 +1170,14 @@ def test_ui_ask_handler(ui: dict[str, Any], seed: Seed, kind: Kind) -> None:
 
 
 BAD_HISTORY_JSON = [
-    pytest.param("not json", "Expected history_json as a JSON list of {role, content} objects: ",
-                 id="not_json"),
-    pytest.param('{"role": "user"}', "Expected history_json as a JSON list, got dict.", id="object"),
+    pytest.param(
+        "not json",
+        "Expected history_json as a JSON list of {role, content} objects: ",
+        id="not_json",
+    ),
+    pytest.param(
+        '{"role": "user"}', "Expected history_json as a JSON list, got dict.", id="object"
+    ),
     pytest.param("5", "Expected history_json as a JSON list, got int.", id="number"),
     pytest.param('"[]"', "Expected history_json as a JSON list, got str.", id="string"),
     pytest.param(5, "history_json", id="not_a_string"),
@@ -1155,8 +1247,13 @@ def api_client(engine: rag.Engine, seed: Seed) -> Iterator[Api]:
 
     app = build_app(engine, seed.settings)
     app.queue(default_concurrency_limit=4)
-    _, url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1",
-                           server_port=free_port(), quiet=True, **LAUNCH_OPTIONS)
+    _, url, _ = app.launch(
+        prevent_thread_lock=True,
+        server_name="127.0.0.1",
+        server_port=free_port(),
+        quiet=True,
+        **LAUNCH_OPTIONS,
+    )
     try:
         yield Api(url, Client(url, verbose=False))
     finally:
@@ -1168,21 +1265,32 @@ def call_raw(url: str, data: list[Any]) -> dict[str, Any]:
     import httpx
 
     body = json.dumps({"data": data})
-    r = httpx.post(f"{url}gradio_api/call/ask", content=body,
-                   headers={"Content-Type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{url}gradio_api/call/ask",
+        content=body,
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
     r.raise_for_status()
     event_id = r.json()["event_id"]
     text = httpx.get(f"{url}gradio_api/call/ask/{event_id}", timeout=120).text
-    complete = [data for event, data in re.findall(r"event: (\w+)\ndata: (.*)", text)
-                if event == "complete"]
+    complete = [
+        data for event, data in re.findall(r"event: (\w+)\ndata: (.*)", text) if event == "complete"
+    ]
     assert complete, text
     [result] = json.loads(complete[-1])
     return result  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
-    "kind", kind_params([k for k in KINDS if k.id in
-                         {"empty", "100k_chars", "markdown", "rtl", "html_js", "not_text_none"}]),
+    "kind",
+    kind_params(
+        [
+            k
+            for k in KINDS
+            if k.id in {"empty", "100k_chars", "markdown", "rtl", "html_js", "not_text_none"}
+        ]
+    ),
 )
 def test_http_ask(api_client: Api, seed: Seed, kind: Kind) -> None:
     r = api_client.client.predict(kind.text, "[]", api_name="/ask")

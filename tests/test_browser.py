@@ -19,16 +19,23 @@ import rag
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 TIMEOUT_MS = 60_000
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian chromium at /usr/bin/chromium "
-                              "(apt-get install chromium fonts-noto-cjk)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian chromium at /usr/bin/chromium "
+        "(apt-get install chromium fonts-noto-cjk)",
+    ),
 ]
 
 
@@ -73,7 +80,8 @@ def ask(page: Any, question: str, expect_in_sources: str) -> None:
     page.wait_for_function(
         "([q, s]) => document.querySelector('#rag-chat').innerText.includes(q)"
         " && document.querySelector('#rag-sources').innerText.includes(s)",
-        arg=[question, expect_in_sources], timeout=TIMEOUT_MS,
+        arg=[question, expect_in_sources],
+        timeout=TIMEOUT_MS,
     )
     wait_until_idle(page)
 
@@ -94,7 +102,8 @@ def test_chat_in_browser(browser: Any, running: RunningApp, tmp_path: Path) -> N
     ask(page, FIRST, "Sources (")
     page.wait_for_function(
         "() => [...document.querySelectorAll('#rag-chat .message.bot')].pop()"
-        "?.innerText.includes('[1]')", timeout=TIMEOUT_MS,
+        "?.innerText.includes('[1]')",
+        timeout=TIMEOUT_MS,
     )
     marks = page.locator("#rag-sources mark").all_inner_texts()
     assert any("上海" in m for m in marks), marks

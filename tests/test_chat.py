@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.chat import is_followup, proper_nouns, rewrite
+from rag.retrieve.followup import is_followup, proper_nouns, rewrite
 
 
 def test_followup_detection() -> None:

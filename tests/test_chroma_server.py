@@ -33,7 +33,8 @@ def _server(data: Path) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,7 +93,9 @@ def test_a_replica_with_no_local_copy_rebuilds_bm25_from_chroma(
     assert engine.info().chunks == primary.info().chunks
     assert engine.info().articles == 5
     q = "哪些城市获得了2023中国领军智慧城市奖？"
-    assert [h.chunk_id for h in engine.search(q, k=5)] == [h.chunk_id for h in primary.search(q, k=5)]
+    assert [h.chunk_id for h in engine.search(q, k=5)] == [
+        h.chunk_id for h in primary.search(q, k=5)
+    ]
     by_id = {a.article_id: a for a in engine.articles()}
     assert by_id[seed_ids["004"]].date == "2021-11-20"
 
@@ -106,7 +109,9 @@ def test_replica_picks_up_a_reingest(server_index: rag.Settings, tmp_path: Path)
         "火星" not in h.text for h in engine.search("火星基地建设进展", k=3)
     )
     corpus = Path(server_index.corpus_dir)
-    (corpus / "mars.txt").write_text("火星基地建设进展\n\n火星基地已建成12座温室。", encoding="utf-8")
+    (corpus / "mars.txt").write_text(
+        "火星基地建设进展\n\n火星基地已建成12座温室。", encoding="utf-8"
+    )
     try:
         rag.ingest(settings=server_index)
         time.sleep(0.6)

@@ -1,4 +1,4 @@
-"""rag.chunking: sentence-packed chunks with exact offsets, budgets and overlap, measured in
+"""rag.ingestion.chunking: sentence-packed chunks with exact offsets, budgets and overlap, measured in
 the bundled embedding model's own tokens."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from rag import chunking
-from rag.bundled import BundledModel
+from rag.embed.bundled import BundledModel
+from rag.ingestion import chunking
 from rag.text import sentence_spans
 from rag.types import Article, Chunk
 

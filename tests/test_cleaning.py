@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.cleaning import (
+from rag.ingestion.cleaning import (
     Metadata,
     build_article,
     clean,

@@ -15,8 +15,8 @@ from conftest import SMALL_ARTICLES
 
 from rag import Hit
 from rag.config import DEFAULT_EMBED_MODEL
-from rag.loading import load_article
-from rag.manifest import load_manifest
+from rag.index.manifest import load_manifest
+from rag.ingestion.loading import load_article
 
 RAG = Path(sys.executable).parent / "rag"
 COMMAND = [str(RAG)] if RAG.exists() else [sys.executable, "-m", "rag.cli"]
@@ -170,11 +170,22 @@ def test_ask_json_and_sources(cli: Cli) -> None:
 
 def test_chat_keeps_history_and_commands(cli: Cli) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    environ.update(RAG_CORPUS_DIR=str(cli.corpus), RAG_INDEX_DIR=str(cli.index),
-                   HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    environ.update(
+        RAG_CORPUS_DIR=str(cli.corpus),
+        RAG_INDEX_DIR=str(cli.index),
+        HF_HUB_OFFLINE="1",
+        PYTHONIOENCODING="utf-8",
+    )
     script = "青岛建成了多少个5G基站？\n/sources\n/reset\n/sources\n\n/quit\n"
-    out = subprocess.run([*COMMAND, "chat"], input=script, env=environ, capture_output=True,
-                         text=True, encoding="utf-8", timeout=300)
+    out = subprocess.run(
+        [*COMMAND, "chat"],
+        input=script,
+        env=environ,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert "1.7万" in out.stdout
     assert "[1] " in out.stdout  # /sources listed the citation
@@ -185,10 +196,21 @@ def test_chat_keeps_history_and_commands(cli: Cli) -> None:
 
 def test_chat_shows_bad_question_message_and_goes_on(cli: Cli) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    environ.update(RAG_CORPUS_DIR=str(cli.corpus), RAG_INDEX_DIR=str(cli.index),
-                   HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    environ.update(
+        RAG_CORPUS_DIR=str(cli.corpus),
+        RAG_INDEX_DIR=str(cli.index),
+        HF_HUB_OFFLINE="1",
+        PYTHONIOENCODING="utf-8",
+    )
     script = "🙂🙂\n青岛建成了多少个5G基站？\n"
-    out = subprocess.run([*COMMAND, "chat"], input=script, env=environ, capture_output=True,
-                         text=True, encoding="utf-8", timeout=300)
+    out = subprocess.run(
+        [*COMMAND, "chat"],
+        input=script,
+        env=environ,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert out.returncode == 0
     assert "error:" in out.stdout and "1.7万" in out.stdout

@@ -17,13 +17,15 @@ import pytest
 from conftest import SEED_CORPUS, settings_for
 
 import rag
-import rag.indexing as indexing
-from rag.health import check_index
-from rag.store import open_store
+import rag.ingestion.pipeline as indexing
+from rag.index.store import open_store
+from rag.ingestion.health import check_index
 
 NEW_ARTICLES = {
-    f"extra_{i}.txt": f"第{i}号新闻标题\n\n" + "".join(
-        f"第{i}号城市在第{j}季度建成了{i * 10 + j}个智慧路灯，服务居民{j * 1000}人。" for j in range(1, 9)
+    f"extra_{i}.txt": f"第{i}号新闻标题\n\n"
+    + "".join(
+        f"第{i}号城市在第{j}季度建成了{i * 10 + j}个智慧路灯，服务居民{j * 1000}人。"
+        for j in range(1, 9)
     )
     for i in range(1, 6)
 }
@@ -47,7 +49,9 @@ def _change_corpus(corpus: Path) -> None:
     for name, text in NEW_ARTICLES.items():
         (corpus / name).write_text(text, encoding="utf-8")
     edited = corpus / "004_33a22f1cef91604b.txt"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n青岛还新建了3个算力中心。\n", encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\n青岛还新建了3个算力中心。\n", encoding="utf-8"
+    )
     (corpus / "002_4a567437e662fc8d.txt").unlink()
 
 
@@ -95,7 +99,9 @@ def test_the_scenario_has_at_least_ten_abort_points(tmp_path_factory) -> None:
 
 
 @pytest.mark.parametrize("abort_at", range(1, 15))
-def test_abort_at_each_point_then_rerun_converges(base: rag.Settings, clean_state, abort_at: int) -> None:
+def test_abort_at_each_point_then_rerun_converges(
+    base: rag.Settings, clean_state, abort_at: int
+) -> None:
     before_ids, before_chunks = _state(base)
     _change_corpus(Path(base.corpus_dir))
     calls = 0
@@ -140,18 +146,28 @@ def test_abort_at_each_point_then_rerun_converges(base: rag.Settings, clean_stat
 def _bulk(corpus: Path, n: int = 120) -> None:
     for i in range(n):  # enough work that the kill lands mid-embedding
         (corpus / f"bulk_{i:03d}.txt").write_text(
-            f"批量新闻{i}\n\n" + f"某市第{i}次会议讨论了智慧交通和数据共享等议题。" * 40, encoding="utf-8"
+            f"批量新闻{i}\n\n" + f"某市第{i}次会议讨论了智慧交通和数据共享等议题。" * 40,
+            encoding="utf-8",
         )
 
 
 def _kill_while_adding_vectors(settings: rag.Settings, *args: str) -> int:
     """Run `rag ingest ARGS` in a child process and SIGKILL it once it has upserted some
     vectors (its progress bar says so); returns how many it had reported."""
-    env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir),
-           "RAG_INDEX_DIR": str(settings.index_dir), "RAG_EMBED_MODEL": settings.embed_model,
-           "RAG_EMBED_BATCH_SIZE": "4", "RAG_UPSERT_BATCH": "16"}
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "ingest", "--progress", *args],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "RAG_CORPUS_DIR": str(settings.corpus_dir),
+        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_EMBED_MODEL": settings.embed_model,
+        "RAG_EMBED_BATCH_SIZE": "4",
+        "RAG_UPSERT_BATCH": "16",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "ingest", "--progress", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stderr is not None
     seen = bytearray()
     done = 0

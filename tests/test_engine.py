@@ -284,7 +284,7 @@ def test_articles_lists_every_indexed_article_with_metadata(seed_engine, seed_id
 
 
 def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
-    from rag.retrieval import rrf_fuse
+    from rag.retrieve.query import rrf_fuse
 
     s = seed_engine.settings
     for query in ("青岛5G基站", "How many 5G base stations has Qingdao built?"):

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from rag.evaluation import check_thresholds, evaluate, load_questions
+from rag.evaluate.run import check_thresholds, evaluate, load_questions
 
 
 def test_seed_eval_meets_every_floor(seed_engine) -> None:

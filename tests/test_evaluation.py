@@ -1,4 +1,4 @@
-"""rag.evaluation and rag.eval_report: the question loader, scoring and aggregation, thresholds,
+"""rag.evaluate.run and rag.evaluate.report: the question loader, scoring and aggregation, thresholds,
 report tables, and `rag eval` end to end on a three-article corpus indexed with the bundled
 offline model."""
 
@@ -13,8 +13,8 @@ import pytest
 
 from rag import Engine, RagError, Settings, ingest
 from rag.config import DEFAULT_EMBED_MODEL
-from rag.eval_report import comparison_rows, format_thresholds, md_table, text_table
-from rag.evaluation import (
+from rag.evaluate.report import comparison_rows, format_thresholds, md_table, text_table
+from rag.evaluate.run import (
     METRICS,
     EvalResult,
     Question,

@@ -1,4 +1,4 @@
-"""rag.indexing.ingest on real Chroma in tmp dirs: counts, incremental updates, the manifest."""
+"""rag.ingestion.pipeline.ingest on real Chroma in tmp dirs: counts, incremental updates, the manifest."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import pytest
 from conftest import SMALL_ARTICLES, SeedIndex
 
 import rag
-from rag.chunking import chunk_article
 from rag.config import DEFAULT_EMBED_MODEL
-from rag.embeddings import load_embedder
+from rag.embed.embedders import load_embedder
 from rag.errors import CorpusError
-from rag.health import check_index
-from rag.indexing import index_text
-from rag.lexical import LexicalIndex
-from rag.manifest import Manifest, load_manifest
-from rag.store import VectorStore, date_int
+from rag.index.lexical import LexicalIndex
+from rag.index.manifest import Manifest, load_manifest
+from rag.index.store import VectorStore, date_int
+from rag.ingestion.chunking import chunk_article
+from rag.ingestion.health import check_index
+from rag.ingestion.pipeline import index_text
 from rag.types import Article, Chunk
 
 SMALL = {"chunk_size": 24, "chunk_overlap": 6}  # several chunks per small article
@@ -302,7 +302,7 @@ def test_binary_file_is_skipped_and_the_rest_ingested(
 
     # A second run still reports the file, but rewrites nothing, and since only that file
     # "changed" it does not even open the vector store or the BM25 side.
-    from rag import indexing
+    from rag.ingestion import pipeline as indexing
 
     def must_not_open(*a: object, **kw: object) -> None:
         raise AssertionError("a no-op ingest opened the index")

@@ -1,4 +1,4 @@
-"""rag.lexical: a saved BM25 generation scores exactly as bm25s does, without importing it."""
+"""rag.index.lexical: a saved BM25 generation scores exactly as bm25s does, without importing it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.lexical import ChunkRecord, LexicalIndex
+from rag.index.lexical import ChunkRecord, LexicalIndex
 
 
 def _random_corpus(n: int, seed: int = 0) -> tuple[list[ChunkRecord], list[list[str]]]:
@@ -58,7 +58,7 @@ def test_loading_does_not_import_bm25s(tmp_path: Path) -> None:
     records, tokens = _random_corpus(30)
     LexicalIndex.build(records, tokens).save(tmp_path / "lex")
     code = (
-        "import sys; from pathlib import Path; from rag.lexical import LexicalIndex\n"
+        "import sys; from pathlib import Path; from rag.index.lexical import LexicalIndex\n"
         f"lex = LexicalIndex.load(Path({str(tmp_path / 'lex')!r}))\n"
         "assert lex.scores(['w1']).any()\n"
         "print('bm25s' in sys.modules, 'scipy' in sys.modules)\n"

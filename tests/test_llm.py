@@ -1,4 +1,4 @@
-"""rag.llm against a real local HTTP server that speaks the OpenAI chat-completions API."""
+"""rag.answer.llm_client against a real local HTTP server that speaks the OpenAI chat-completions API."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import httpx
 import pytest
 from llm_server import FakeLLM
 
-import rag.llm as llm_module
-from rag.errors import ModelUnavailable
-from rag.llm import (
+import rag.answer.llm_client as llm_module
+from rag.answer.llm_client import (
     ABSTAIN_TOKEN,
     LLMClient,
     build_answer_messages,
@@ -21,6 +20,7 @@ from rag.llm import (
     is_abstention,
     parse_condensed,
 )
+from rag.errors import ModelUnavailable
 
 MESSAGES = [{"role": "user", "content": "谁获奖？"}]
 REPLY = "上海获得了2023年度大奖。[1] 深圳获得提名。[2]"

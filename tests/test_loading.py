@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean
 from rag.errors import CorpusError
-from rag.loading import (
+from rag.ingestion.cleaning import clean
+from rag.ingestion.loading import (
     MAX_BYTES,
     SUPPORTED,
     SkipFile,

@@ -1,4 +1,4 @@
-"""rag.metrics: every metric on hand-built cases with values worked out by hand."""
+"""rag.evaluate.metrics: every metric on hand-built cases with values worked out by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rag.metrics import (
+from rag.evaluate.metrics import (
     citation_coverage,
     citation_precision,
     context_recall,

@@ -1,4 +1,4 @@
-"""rag.names: romanised Chinese names in English questions find the corpus's own words."""
+"""rag.retrieve.names: romanised Chinese names in English questions find the corpus's own words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from conftest import settings_for
 
 import rag
-from rag.names import NameIndex
+from rag.retrieve.names import NameIndex
 
 WORDS = ["陆志鹏", "青岛", "重庆", "志鹏", "贵阳", "智慧", "龙", "王"]
 

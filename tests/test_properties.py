@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.bundled import BundledModel
-from rag.chunking import chunk_article
-from rag.cleaning import clean
+from rag.embed.bundled import BundledModel
+from rag.ingestion.chunking import chunk_article
+from rag.ingestion.cleaning import clean
 from rag.text import normalize, sentence_spans, tokenize
 from rag.types import Article
 

@@ -1,4 +1,4 @@
-"""rag.retrieval: weighted RRF on hand-built rankings, top_n against brute force, input checks."""
+"""rag.retrieve.query: weighted RRF on hand-built rankings, top_n against brute force, input checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.errors import InvalidQuestion
-from rag.retrieval import Filters, chroma_where, clean_question, rrf_fuse, top_n
+from rag.retrieve.query import Filters, chroma_where, clean_question, rrf_fuse, top_n
 
 # --- rrf_fuse ----------------------------------------------------------------------------------
 

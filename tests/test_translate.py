@@ -1,4 +1,4 @@
-"""rag.translate: English question -> weighted simplified-Chinese terms (CC-CEDICT CLIR)."""
+"""rag.retrieve.translate: English question -> weighted simplified-Chinese terms (CC-CEDICT CLIR)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag import translate
 from rag.errors import ModelUnavailable
-from rag.translate import is_english, term_groups, translate_query
+from rag.retrieve import translate
+from rag.retrieve.translate import is_english, term_groups, translate_query
 
 
 def terms(text: str, **kwargs: int) -> list[str]:

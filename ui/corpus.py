@@ -22,7 +22,7 @@ from typing import Literal
 
 import rag
 from rag import Engine, RagError, Settings
-from rag.loading import SUPPORTED, SkipFile, load_article
+from rag.ingestion.loading import SUPPORTED, SkipFile, load_article
 from rag.types import Article
 
 Status = Literal["added", "updated", "unchanged", "skipped"]

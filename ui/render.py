@@ -20,7 +20,7 @@ LOADING_SOURCES = '<div class="rag-sources-empty">Looking through the articlesâ€
 
 # Never shown in the chat: C0/C1 control characters (tab and newline stay) and lone surrogates
 # (gradio's orjson refuses to send them: the update would never reach the browser), as in the
-# library's question cleaning (rag.retrieval.clean_question, not public API); and bidi
+# library's question cleaning (rag.retrieve.query.clean_question, not public API); and bidi
 # overrides/isolates, which would reorder the rest of the bubble.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DROPPED = re.compile(r"[\ud800-\udfff\u202a-\u202e\u2066-\u2069]")

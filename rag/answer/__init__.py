@@ -1,0 +1,1 @@
+"""Answers: the extractive answerer, the LLM answerer, citation verification."""

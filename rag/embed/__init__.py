@@ -1,0 +1,1 @@
+"""Embedding models: the Embedder contract, the bundled multilingual model, resolution."""

@@ -1,0 +1,1 @@
+"""Evaluation: metrics, question files, runs, reports, the baseline."""

@@ -1,0 +1,1 @@
+"""Retrieval: query checks and filters, hybrid BM25 + dense fusion, English query help, follow-ups."""

@@ -1,0 +1,91 @@
+"""Follow-up questions: a deterministic rewrite of the question from the conversation.
+
+Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, it, they), a
+demonstrative (这个, 该, 其中, this, there), opens elliptically (那, 那么, 还有, 另外, "and",
+"what about") or ends in 呢, or names no topic of its own (at most one content word). Then
+- a bare pronoun (它, 它们, 他们, it, they) is replaced by the first proper noun (place,
+  person, organisation) of the latest earlier user turn that has one ("它一共建了多少个5G基站？"
+  after a question on 青岛 -> "青岛一共建了...");
+- otherwise (a demonstrative such as 这个博览会 already names its noun; an elliptical
+  question names only what changed) the earlier user question is carried along as context: it is added to the search
+  text, and its words count half as much as the new question's when choosing sentences
+  ("那县级城市呢？" after "哪些城市获得了2023中国领军智慧城市奖？" searches both, and prefers
+  sentences about 县级城市).
+Only the last two user turns are used, so a topic change is not dragged along forever.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from rag.text import content_terms
+
+# Bare pronouns stand for an entity and are replaced; demonstratives qualify a noun the
+# question already names, so they only mark the question as a follow-up.
+_PRONOUN = re.compile(r"它们|它們|它|他们|他們|她们|她們|\b(it|its|they|them|their)\b", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"该|該|其中|这个|這個|那个|那個|这些|這些|那些|这里|這裡|那里|那裡|这次|這次|那次|此次|\b(this|that|these|those|there)\b",
+    re.I,
+)
+_ELLIPTIC_START = re.compile(
+    r"^(那么|那麼|那|还有|還有|另外|此外|and\b|what about\b|how about\b|and what\b)", re.I
+)
+_ELLIPTIC_END = re.compile(r"呢[？?！!。.\s]*$")
+_posseg_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """`question`: the new turn (pronouns resolved); `context`: carried earlier text."""
+
+    question: str
+    context: str = ""
+
+    @property
+    def standalone(self) -> str:
+        return f"{self.context} {self.question}".strip() if self.context else self.question
+
+    @property
+    def search_text(self) -> str:
+        return self.standalone
+
+
+def is_followup(question: str) -> bool:
+    q = question.strip()
+    return bool(
+        _PRONOUN.search(q)
+        or _DEMONSTRATIVE.search(q)
+        or _ELLIPTIC_START.search(q)
+        or _ELLIPTIC_END.search(q)
+        or len(content_terms(q)) <= 1
+    )
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Places, people and organisations named in a text (jieba POS tags ns, nr, nt, nz)."""
+    import jieba.posseg as pseg
+
+    with _posseg_lock:
+        pairs = [(p.word, p.flag) for p in pseg.cut(text)]
+    out: list[str] = []
+    for word, flag in pairs:
+        if flag in ("ns", "nr", "nt", "nz") and len(word) >= 2 and word not in out:
+            out.append(word)
+    return out
+
+
+def rewrite(question: str, history: list[dict[str, str]]) -> Rewrite:
+    """The standalone form of `question` given earlier turns (see module docstring)."""
+    users = [m["content"] for m in history if m.get("role") == "user"][-2:]
+    if not users or not is_followup(question):
+        return Rewrite(question)
+    match = _PRONOUN.search(question)
+    if match:
+        for turn in reversed(users):
+            names = proper_nouns(turn)
+            if names:
+                resolved = question[: match.start()] + names[0] + question[match.end() :]
+                return Rewrite(resolved)
+    return Rewrite(question, context=" ".join(users))

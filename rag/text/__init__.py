@@ -1,0 +1,31 @@
+"""Text: script and normalisation, BM25 tokens, sentences (the one splitter).
+
+Everything here is pure (no I/O besides loading jieba's and OpenCC's dictionaries once).
+"""
+
+from rag.text.script import (
+    Script,
+    cjk_ratio,
+    detect_script,
+    normalize,
+    to_script,
+    to_simplified,
+    to_traditional,
+)
+from rag.text.sentences import sentence_spans, split_sentences
+from rag.text.tokens import STOPWORDS, content_terms, tokenize
+
+__all__ = [
+    "STOPWORDS",
+    "Script",
+    "cjk_ratio",
+    "content_terms",
+    "detect_script",
+    "normalize",
+    "sentence_spans",
+    "split_sentences",
+    "to_script",
+    "to_simplified",
+    "to_traditional",
+    "tokenize",
+]
