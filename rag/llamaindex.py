@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-if TYPE_CHECKING:
-    from rag.engine import Engine
+from rag.types import Hit
+
+
+class Searcher(Protocol):
+    """Anything with `Engine.search`'s shape."""
+
+    def search(self, query: str, *, k: int = 5) -> list[Hit]: ...
 
 
 class EngineRetriever(BaseRetriever):
     """Returns the engine's hits as `NodeWithScore`; node metadata carries the Hit fields."""
 
-    def __init__(self, engine: Engine, k: int = 5):
+    def __init__(self, engine: Searcher, k: int = 5):
         super().__init__()
         self._engine = engine
         self._k = k

@@ -7,8 +7,8 @@ import re
 import pytest
 
 import rag
-from rag.answer.extractive import (
-    _names_place,
+from rag.answer.extractive import names_place
+from rag.answer.question import (
     english_names,
     question_places,
     question_type,
@@ -90,10 +90,10 @@ def test_quoted_and_place_names_of_a_question() -> None:
 
 def test_a_passage_is_about_a_place_when_it_names_it_or_says_the_whole_province() -> None:
     article = lambda: "安徽省统计局发布上半年数据"  # noqa: E731
-    assert _names_place("安徽上半年进出口总值列全国第10位", "安徽省", article)
-    assert _names_place("全省进出口总值列全国第10位", "安徽省", article)
-    assert not _names_place("全省进出口总值列全国第10位", "江西省", article)
-    assert not _names_place("投资1000亿以上资金,在全国布局", "福州", article)
+    assert names_place("安徽上半年进出口总值列全国第10位", "安徽省", article)
+    assert names_place("全省进出口总值列全国第10位", "安徽省", article)
+    assert not names_place("全省进出口总值列全国第10位", "江西省", article)
+    assert not names_place("投资1000亿以上资金,在全国布局", "福州", article)
 
 
 def test_english_names_are_the_chinese_renderings_of_capitalised_words() -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rag.answer.extractive import _abstain, _clean_history
+from rag.answer.citations import citation
+from rag.answer.extractive import abstain
 from rag.answer.llm_client import (
     LLMClient,
     build_answer_messages,
@@ -21,22 +22,21 @@ from rag.answer.llm_client import (
     is_abstention,
     parse_condensed,
 )
+from rag.answer.request import clean_history
+from rag.answer.sources import Sources
 from rag.answer.verify import parse_markers, split_sentences, support_score, verify_answer
 from rag.retrieve.followup import rewrite
 from rag.retrieve.query import Filters, clean_question
 from rag.text import detect_script, sentence_spans
 from rag.types import Answer, Citation, Hit
 
-if TYPE_CHECKING:
-    from rag.engine import Engine
-
 _clients: dict[tuple[str, str, str, float], LLMClient] = {}
 _lock = threading.Lock()
 
 
-def client_for(engine: Engine) -> LLMClient:
+def client_for(sources: Sources) -> LLMClient:
     """One LLM client per endpoint configuration (connections are reused)."""
-    s = engine.settings
+    s = sources.settings
     key = (s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout)
     with _lock:
         if key not in _clients:
@@ -44,19 +44,18 @@ def client_for(engine: Engine) -> LLMClient:
         return _clients[key]
 
 
-def _best_quote(hit: Hit, sentences: list[str]) -> tuple[str, int, int]:
+def _best_quote(hit: Hit, sentences: list[str]) -> tuple[int, int]:
     """The passage sentence that best supports the answer sentences citing this passage."""
     best, best_span = -1.0, (0, len(hit.text))
     for s, e in sentence_spans(hit.text):
         score = max((support_score(a, hit.text[s:e]) for a in sentences), default=0.0)
         if score > best:
             best, best_span = score, (s, e)
-    s, e = best_span
-    return hit.text[s:e], hit.start + s, hit.start + e
+    return best_span
 
 
 def llm_answer_stream(
-    engine: Engine,
+    sources: Sources,
     question: str,
     *,
     history: list[dict[str, str]] | None = None,
@@ -64,20 +63,20 @@ def llm_answer_stream(
     filters: Filters | Mapping[str, Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Stream the LLM's answer, then yield the verified Answer. Raises ModelUnavailable."""
-    s = engine.settings
+    s = sources.settings
     question = clean_question(question, max_chars=s.max_question_chars)
-    history = _clean_history(history)
+    history = clean_history(history)
     script = detect_script(question)
-    client = client_for(engine)
+    client = client_for(sources)
     standalone = question
     if history:
         fallback = rewrite(question, history).standalone
         standalone = parse_condensed(
             client.complete(build_condense_messages(history, question)), fallback
         )
-    hits = engine._search(standalone, k=k or s.top_k, filters=Filters.coerce(filters))
+    hits = sources.search(standalone, k=k or s.top_k, filters=Filters.coerce(filters))
     if not hits:
-        yield _abstain(standalone, script, hits, mode="llm")
+        yield abstain(standalone, script, hits, mode="llm")
         return
     passages = [(n, h.title or h.article_id, h.text) for n, h in enumerate(hits, start=1)]
     pieces: list[str] = []
@@ -86,7 +85,7 @@ def llm_answer_stream(
         yield piece
     reply = "".join(pieces).strip()
     if not reply or is_abstention(reply):
-        yield _abstain(standalone, script, hits, mode="llm")
+        yield abstain(standalone, script, hits, mode="llm")
         return
     by_n = {n: h for n, h in enumerate(hits, start=1)}
     text, cited, unsupported = verify_answer(reply, {n: h.text for n, h in by_n.items()})
@@ -98,23 +97,7 @@ def llm_answer_stream(
     for n in cited:
         h = by_n[n]
         citing = [x for x in sentences if n in parse_markers(x)]
-        quote, start, end = _best_quote(h, citing)
-        citations.append(
-            Citation(
-                n=n,
-                article_id=h.article_id,
-                title=h.title,
-                date=h.date,
-                url=h.url,
-                quote=quote,
-                start=start,
-                end=end,
-                source=h.source,
-                chunk_id=h.chunk_id,
-                passage=h.text,
-                passage_start=h.start,
-            )
-        )
+        citations.append(citation(n, h, *_best_quote(h, citing)))
     yield Answer(
         text=text,
         citations=citations,

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.evaluate.run import METRICS
+from rag.evaluate.records import METRICS
 
 if TYPE_CHECKING:
-    from rag.evaluate.run import Aggregate, EvalResult, Record
+    from rag.evaluate.records import Aggregate, EvalResult, Record
 
 SHOW_FAILURES = 30  # failures printed in the terminal; --json and --report hold all
 

@@ -6,19 +6,16 @@ import logging
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rag.types import Hit
-
-if TYPE_CHECKING:
-    from rag.engine import Engine
 
 log = logging.getLogger("rag")
 _models: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
-def _load(name: str) -> Any:
+def load_reranker(name: str) -> Any:
     """The CrossEncoder for `name` from a local folder or the local cache, else None."""
     with _lock:
         if name in _models:
@@ -27,9 +24,11 @@ def _load(name: str) -> Any:
         try:
             from sentence_transformers import CrossEncoder
 
+            folder = Path(name).expanduser()
             # Only local files: a reranker is an optional extra, never worth a network wait.
-            path = name if Path(name).expanduser().is_dir() else name
-            model = CrossEncoder(path, device="cpu", local_files_only=True)
+            model = CrossEncoder(
+                str(folder) if folder.is_dir() else name, device="cpu", local_files_only=True
+            )
         except Exception as exc:  # noqa: BLE001 - any failure means: no reranking
             log.warning(
                 "reranker %r unavailable (%s): results are not reranked. Put the model folder "
@@ -41,9 +40,9 @@ def _load(name: str) -> Any:
         return model
 
 
-def rerank(engine: Engine, query: str, hits: list[Hit]) -> list[Hit]:
+def rerank(model_name: str, query: str, hits: list[Hit]) -> list[Hit]:
     """Hits reordered by the cross-encoder; score becomes its relevance score."""
-    model = _load(engine.settings.rerank_model)
+    model = load_reranker(model_name)
     if model is None or not hits:
         return hits
     scores = model.predict([(query, h.text) for h in hits])

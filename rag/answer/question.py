@@ -1,0 +1,210 @@
+"""What a question asks: its type (date, number, list, place, who), what an answer
+sentence must contain (a count's unit, a sum of money, a percentage), and the names and
+places it is about. Pure functions over the question text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag.retrieve.translate import mostly_latin, term_groups
+from rag.text import normalize, tokenize
+
+# ---- question types -------------------------------------------------------------------
+
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "date",
+        re.compile(
+            r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|几号|日期|\bwhen\b|what year|which year|what date",
+            re.I,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|\bhow (many|much)\b|number of|percentage|what share",
+            re.I,
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|\blist\b|\bwhat are\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"哪里|哪裡|哪儿|在哪|何地|何处|哪个城市|哪個城市|哪座城市|哪个省|地点|地點|\bwhere\b|in which (city|province|place)|which city",
+            re.I,
+        ),
+    ),
+    ("who", re.compile(r"谁|誰|哪位|什么人|\bwho\b|\bwhom\b", re.I)),
+]
+
+_NUMBER = re.compile(
+    r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]"
+)
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
+_PLACE = re.compile(
+    r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕"
+)
+_PERSON = re.compile(
+    r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出"
+)
+
+
+# "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
+# questions need a percentage. Without such a sentence in the passages, the answer is absent.
+_MEASURE_Q = re.compile(
+    r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])"
+)
+_PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
+_NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
+# "多少投资" asks for an amount of something named: the answer sentence names it too.
+_AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
+_UNIT_START = "万萬亿億千百元年天倍"
+# "投资了多少" / "what was the total value of" ask for a sum of money: the answer states one
+# ("1000亿", "3.5万元", "2 billion yuan"). Not for growth or shares, which come as percentages.
+_MONEY_Q = re.compile(
+    r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值多少|成交额|签约额|交易额"
+    r"|\bhow much (?:money|investment|funding|capital)\b"
+    r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
+    r"|\bhow much (?:did|does|will|was|were|is)\b.*\b(?:cost|invest\w*|raise\w*|spen[dt]|worth|pa(?:y|id)|fund\w*)\b",
+    re.I,
+)
+_NOT_MONEY_Q = re.compile(
+    r"增长|增加|下降|减少|提高|降低|增幅|同比|环比|比例|占比|份额|率|growth|increase|decrease|rise|fall|share|rate|percent",
+    re.I,
+)
+_MONEY = re.compile(
+    rf"(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿|千)?\s*(?:元|美元|欧元|港元|英镑|日元|块)"
+    rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)"
+)
+# "How many visitors ...": the answer states a number.
+_HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
+_ANY_NUMBER = re.compile(rf"{_NUM}")
+# The counted noun phrase: the words after "how many" up to an auxiliary, a preposition or a
+# past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
+_COUNTED_EN = re.compile(
+    r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|been|of|in|"
+    r"at|on|for|from|with|by|to|than)\b|\w+ed\b)[\w'-]+\s*){1,5})",
+    re.I,
+)
+
+
+def required_pattern(
+    question: str, known: Callable[[str], bool] | None = None
+) -> re.Pattern[str] | None:
+    """What a sentence must contain to answer a count, amount or percentage question, if
+    anything. `known` (does the corpus use a word?) picks the senses of an English noun.
+
+    Matched against normalised (simplified, half-width) text.
+    """
+    question = normalize(question)
+    if _PERCENT_Q.search(question):
+        return re.compile(r"[%％]|百分之|百分点|個百分點")
+    if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
+        return _MONEY
+    m = _MEASURE_Q.search(question)
+    if m:
+        unit = re.escape(m.group(1))
+        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{unit}")
+    m = _AMOUNT_OF.search(question)
+    if m and m.group(1)[0] not in _UNIT_START:
+        words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
+        if words and words[0] not in FRAME_WORDS:
+            return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
+    m = _HOW_MANY_EN.search(question)
+    if m:
+        # "How many visitors attended ...": a number, and the counted thing in one sentence;
+        # English noun phrases end in their head ("innovative application scenarios": 场景),
+        # so the phrase's last term stands for it.
+        phrase = _COUNTED_EN.match(question[m.end() :])
+        groups = term_groups(phrase.group(1), known=known) if phrase else []
+        alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
+        if alts:
+            either = "|".join(re.escape(a) for a in alts)
+            return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
+        return _ANY_NUMBER
+    return None
+
+
+# A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
+_QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”」』》\"]")
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
+
+
+def english_names(question: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
+    """Chinese renderings of the capitalised names of an English question ("China Hi-Tech
+    Fair" -> (中国,), (高交会, ...)): one group of alternatives per word or phrase.
+
+    Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
+    The question's first word is capitalised as a sentence start, not as a name.
+    """
+    if not mostly_latin(question):
+        return []
+    after_first_word = re.sub(r"^\s*\S+", "", question)
+    out: list[tuple[str, ...]] = []
+    for m in _CAPITALISED_RUN.finditer(after_first_word):
+        for g in term_groups(m.group(0), known=known):
+            alts = tuple(normalize(a) for a in g if a and not a.isascii())
+            # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
+            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in out:
+                out.append(alts)
+    return out
+
+
+def quoted_names(question: str) -> list[str]:
+    """Chinese names quoted in the question, normalised (simplified, half-width)."""
+    names = (normalize(m.group(1)).strip() for m in _QUOTED.finditer(question))
+    return [n for n in names if sum(1 for c in n if "\u4e00" <= c <= "\u9fff") >= 2]
+
+
+_BROAD_PLACES = frozenset("中国 全国 国内 国外 海外 全球 世界 我国 全省 全市".split())
+
+
+def question_places(question: str) -> list[str]:
+    """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
+    import jieba.posseg
+
+    inside_quotes = "".join(quoted_names(question))
+    out: list[str] = []
+    for word, flag in jieba.posseg.cut(normalize(question)):
+        if flag == "ns" and len(word) >= 2 and word not in _BROAD_PLACES:
+            if word not in inside_quotes and word not in out:
+                out.append(word)
+    return out
+
+
+def question_type(question: str) -> str:
+    """One of date, number, list, place, who, what (the default)."""
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(question):
+            return name
+    return "what"
+
+
+def type_bonus(qtype: str, sentence: str) -> float:
+    """How much a sentence looks like an answer of this type (0 when not at all)."""
+    if qtype == "number":
+        return 0.25 if _NUMBER.search(sentence) else 0.0
+    if qtype == "list":
+        return 0.25 if sentence.count("、") >= 2 else (0.1 if "、" in sentence else 0.0)
+    if qtype == "date":
+        return 0.25 if _DATE.search(sentence) else 0.0
+    if qtype == "place":
+        return 0.2 if _PLACE.search(sentence) else 0.0
+    if qtype == "who":
+        return 0.2 if _PERSON.search(sentence) else 0.0
+    return 0.0
+
+
+# Words that frame a question's expected answer ("which units", "what place") rather than its
+# topic: an answer sentence rarely repeats them.
+FRAME_WORDS = frozenset(
+    "单位 机构 方面 情况 具体 地方 地点 时间 名字 名称 内容 问题 哪方面 主要 分别 一共 总共 大约 "
+    "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻".split()
+)

@@ -1,0 +1,39 @@
+"""What an answerer reads: retrieval over the index and a few corpus statistics.
+
+A small interface so that answerers never import the engine: `rag.retrieve.hybrid.
+HybridRetriever` provides it, and a test can hand an answerer a fake with canned hits.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rag.config import Settings
+from rag.retrieve.query import Filters
+from rag.types import Hit
+
+
+class Sources(Protocol):
+    """Retrieved passages and corpus statistics for one index snapshot."""
+
+    settings: Settings
+
+    def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[Hit]:
+        """The k best passages for a clean query, best first."""
+        ...
+
+    def article_text(self, article_id: str) -> str:
+        """An article's title and text ("" if unknown)."""
+        ...
+
+    def knows(self, token: str) -> bool:
+        """Whether the corpus has this BM25 token."""
+        ...
+
+    def uses(self, word: str) -> bool:
+        """Whether the corpus uses this word (as a token or inside its tokens)."""
+        ...
+
+    def idf(self, token: str) -> float:
+        """The token's inverse document frequency in the corpus."""
+        ...

@@ -1,0 +1,133 @@
+"""Hybrid retrieval over one index snapshot: BM25 over jieba tokens + dense vectors in
+Chroma, fused by weighted reciprocal-rank fusion (see `rag.retrieve.query.rrf_fuse`)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from rag.config import Settings
+from rag.embed.embedders import Embedder
+from rag.errors import IndexNotFound
+from rag.index.snapshot import Snapshot
+from rag.index.store import VectorStore
+from rag.retrieve.names import NameIndex
+from rag.retrieve.query import Filters, chroma_where, rrf_fuse, top_n
+from rag.retrieve.rerank import rerank
+from rag.retrieve.translate import mostly_latin, term_groups
+from rag.text import tokenize
+from rag.types import Hit, Rankings
+
+
+def lexical_query(
+    query: str,
+    known: Callable[[str], bool] | None = None,
+    names: NameIndex | None = None,
+) -> str:
+    """What BM25 searches for: the query itself, or for an English question its Chinese
+    translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only; `known`
+    (does the corpus use this word?) picks the senses the corpus uses, and `names` adds
+    the corpus words whose pinyin a romanised name spells ("Lu Zhipeng" -> 陆志鹏)."""
+    if not mostly_latin(query):
+        return query
+    terms = [t for g in term_groups(query, known=known) for t in g]
+    if names is not None:
+        terms += [w for w in names.match(query) if w not in terms]
+    return " ".join(terms) if terms else query
+
+
+def filter_mask(snapshot: Snapshot, f: Filters | None) -> np.ndarray | None:
+    """Which of the snapshot's chunks pass the filter (None: no filter)."""
+    if f is None or f.is_empty():
+        return None
+    mask = np.ones(len(snapshot.lexical.records), dtype=bool)
+    if f.article_ids:
+        mask &= np.isin(snapshot.article_of, list(f.article_ids))
+    if f.since or f.until:
+        lo, hi = f.date_bounds()
+        mask &= (snapshot.date_of > 0) & (snapshot.date_of >= lo) & (snapshot.date_of <= hi)
+    if f.source:
+        mask &= snapshot.source_of == f.source
+    return mask
+
+
+class HybridRetriever:
+    """Searches one snapshot of the index; also what an answerer reads about the corpus
+    (`rag.answer.sources.Sources`). Safe to share between threads."""
+
+    def __init__(
+        self, settings: Settings, snapshot: Snapshot, embedder: Embedder, store: VectorStore
+    ):
+        self.settings = settings
+        self.snapshot = snapshot
+        self.embedder = embedder
+        self.store = store
+        self._names: NameIndex | None = None
+        self._names_lock = threading.Lock()
+
+    # ---- retrieval ---------------------------------------------------------------------
+    def dense_weight(self, query: str) -> float:
+        s = self.settings
+        if self.snapshot.manifest.fallback_model:
+            return s.fallback_dense_weight
+        return s.dense_weight_english if mostly_latin(query) else s.dense_weight
+
+    def rankings(self, query: str, depth: int, filters: Filters | None = None) -> Rankings:
+        """Each channel's chunk ids, best first, before fusion. The query is already clean."""
+        lex = self.snapshot.lexical
+        mask = filter_mask(self.snapshot, filters)
+        dense_weight = self.dense_weight(query)
+        if mask is not None and not mask.any():
+            return Rankings([], [], dense_weight)
+        names = self.names() if mostly_latin(query) else None
+        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query, lex.uses, names))), depth, mask)
+        bm25_ids = [lex.records[i].id for i in bm25_idx]
+        dense_ids: list[str] = []
+        if dense_weight > 0:
+            vec = self.embedder.embed_query(query)
+            for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
+                if cid in lex.position:  # only chunks of this snapshot's generation
+                    dense_ids.append(cid)
+        return Rankings(bm25_ids, dense_ids, dense_weight)
+
+    def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[Hit]:
+        """The `k` best passages for a clean query, by weighted RRF (then the reranker, if set)."""
+        s = self.settings
+        r = self.rankings(query, max(s.candidates, k), filters)
+        fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
+        hits = [self.snapshot.hit(cid, score) for cid, score in fused[: max(k, 20)]]
+        if s.rerank_model:
+            hits = rerank(s.rerank_model, query, hits)
+        return hits[:k]
+
+    def chunk(self, chunk_id: str) -> Hit:
+        """One passage by id (score 0), or IndexNotFound naming the id."""
+        if not self.snapshot.has_chunk(chunk_id):
+            raise IndexNotFound(
+                f"no passage {chunk_id!r} in the index at {self.settings.index_dir}: use a "
+                "chunk_id from a search hit (<article id>#<position>)"
+            )
+        return self.snapshot.hit(chunk_id, 0.0)
+
+    def names(self) -> NameIndex:
+        """The pinyin index of this snapshot's vocabulary, built on first use (an English
+        question); later questions reuse it."""
+        with self._names_lock:
+            if self._names is None:
+                self._names = NameIndex(self.snapshot.lexical.vocabulary())
+            return self._names
+
+    # ---- what an answerer reads about the corpus ------------------------------------------
+    def article_text(self, article_id: str) -> str:
+        return self.snapshot.article_text(article_id)
+
+    def knows(self, token: str) -> bool:
+        return self.snapshot.lexical.knows(token)
+
+    def uses(self, word: str) -> bool:
+        return self.snapshot.lexical.uses(word)
+
+    def idf(self, token: str) -> float:
+        return self.snapshot.lexical.idf(token)
