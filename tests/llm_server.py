@@ -15,7 +15,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-Mode = Literal["ok", "error500", "slow", "malformed", "empty"]
+Mode = Literal[
+    "ok", "error500", "slow", "malformed", "empty", "ignore_stream", "stall", "stream_error"
+]
 Reply = str | Callable[[list[dict[str, Any]]], str]
 
 
@@ -25,9 +27,20 @@ class FakeLLM:
     Args:
         reply: the assistant's text, or a function of the request's messages returning it.
         mode: "ok"; "error500" answers HTTP 500; "slow" waits `delay` seconds before
-            answering; "malformed" sends a body that is not JSON; "empty" sends no choices.
-        delay: seconds "slow" waits; pick more than the client's timeout.
+            answering; "malformed" sends a body that is not JSON; "empty" sends no choices;
+            "ignore_stream" answers stream=true with one JSON document (as some servers
+            do); "stall" streams the first content chunk, then waits `delay` seconds;
+            "stream_error" streams the first content chunk, then an error event (as
+            OpenAI reports a failure once the 200 status has gone out).
+        delay: seconds "slow" and "stall" wait; pick more than the client's timeout.
         pieces: how many content chunks a streamed reply is cut into.
+        model: the model GET /models lists.
+        check_model: answer a request for another model HTTP 404 model_not_found, as
+            OpenAI and Ollama do (off by default so tests may name any model).
+        api_key: when set, answer a request without `Authorization: Bearer <api_key>`
+            HTTP 401 invalid_api_key, as OpenAI does.
+        failures: answer the first `failures` chat requests HTTP 503 (a server still
+            loading the model), then behave as `mode` says.
 
     Attributes:
         base_url: "http://127.0.0.1:<port>/v1".
@@ -42,12 +55,19 @@ class FakeLLM:
         delay: float = 5.0,
         pieces: int = 4,
         model: str = "fake-model",
+        *,
+        check_model: bool = False,
+        api_key: str | None = None,
+        failures: int = 0,
     ) -> None:
         self.reply = reply
         self.mode = mode
         self.delay = delay
         self.pieces = pieces
         self.model = model
+        self.check_model = check_model
+        self.api_key = api_key
+        self.failures = failures
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self._stopping = threading.Event()
@@ -111,13 +131,25 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw)
             fake.requests.append(body)
             fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+            if fake.api_key is not None and fake.headers[-1].get("authorization") != (
+                f"Bearer {fake.api_key}"
+            ):
+                error = {"message": "Incorrect API key provided.", "code": "invalid_api_key"}
+                return self._send(401, {"error": {**error, "type": "invalid_request_error"}})
+            if fake.check_model and body.get("model") != fake.model:
+                message = f"The model `{body.get('model')}` does not exist."
+                error = {"message": message, "code": "model_not_found"}
+                return self._send(404, {"error": {**error, "type": "invalid_request_error"}})
+            if len(fake.requests) <= fake.failures:
+                error = {"message": "model is loading", "type": "server_error"}
+                return self._send(503, {"error": error})
             if fake.mode == "slow" and not fake.wait():
                 return
             if fake.mode == "error500":
                 error = {"message": "model crashed", "type": "server_error"}
                 return self._send(500, {"error": error})
             text = fake.text_for(body.get("messages", []))
-            if body.get("stream"):
+            if body.get("stream") and fake.mode != "ignore_stream":
                 return self._stream(text)
             if fake.mode == "malformed":
                 return self._send_raw(200, "application/json", b'{"choices": [{"mess')
@@ -149,7 +181,13 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             # Like OpenAI: a role-only chunk, content chunks, a finish chunk, then [DONE].
             deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
             deltas += [{"content": piece} for piece in _split(text, fake.pieces)]
-            for delta in deltas:
+            for n, delta in enumerate(deltas):
+                # n == 2: the client has had the role chunk and the first content chunk.
+                if fake.mode == "stall" and n == 2 and not fake.wait():
+                    return
+                if fake.mode == "stream_error" and n == 2:
+                    self._event(json.dumps({"error": {"message": "generation failed"}}))
+                    return
                 chunk = {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
                 self._event(json.dumps({"object": "chat.completion.chunk", **chunk}))
             final = {"index": 0, "delta": {}, "finish_reason": "stop"}

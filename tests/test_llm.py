@@ -98,6 +98,31 @@ def test_api_key_sent_as_bearer(llm: FakeLLM) -> None:
     assert [h["authorization"] for h in llm.headers] == ["Bearer sk-test"] * 2
 
 
+def test_empty_key_sends_no_authorization_not_even_openai_env(
+    llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")  # the SDK's fallback: not for us
+    client = LLMClient(llm.base_url, "m")
+    client.complete(MESSAGES)
+    list(client.stream(MESSAGES))
+    assert [h.get("authorization") for h in llm.headers] == [None, None]
+
+
+def test_stream_of_server_that_ignores_stream_flag() -> None:
+    with FakeLLM(REPLY, mode="ignore_stream") as server:
+        assert list(LLMClient(server.base_url, "m").stream(MESSAGES)) == [REPLY]
+    assert server.requests[0]["stream"] is True
+
+
+def test_stream_yields_pieces_as_they_arrive() -> None:
+    with FakeLLM(REPLY, mode="stall", delay=10) as server:
+        pieces = LLMClient(server.base_url, "m", timeout=5).stream(MESSAGES)
+        started = time.monotonic()
+        first = next(pieces)  # sent before the server stalls for 10 s
+        assert time.monotonic() - started < 2
+    assert first and REPLY.startswith(first) and first != REPLY
+
+
 @pytest.mark.parametrize("suffix", ["", "/"])
 def test_base_url_with_trailing_slash(llm: FakeLLM, suffix: str) -> None:
     assert LLMClient(llm.base_url + suffix, "m").complete(MESSAGES) == REPLY
@@ -133,6 +158,36 @@ def test_malformed_or_empty_reply_is_model_unavailable(mode: Any, streaming: boo
     assert server.base_url in str(err.value)
 
 
+@pytest.mark.parametrize("streaming", [False, True])
+def test_wrong_or_missing_key_401_names_key_setting(streaming: bool) -> None:
+    with FakeLLM(REPLY, api_key="sk-right") as server:
+        for key in ["sk-wrong", ""]:
+            client = LLMClient(server.base_url, "m", api_key=key)
+            with pytest.raises(ModelUnavailable, match=r"HTTP 401: .*set RAG_LLM_API_KEY") as err:
+                client.complete(MESSAGES) if not streaming else list(client.stream(MESSAGES))
+            assert "Incorrect API key" in str(err.value)
+        assert LLMClient(server.base_url, "m", api_key="sk-right").complete(MESSAGES) == REPLY
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_unknown_model_404_names_model_setting(streaming: bool) -> None:
+    with FakeLLM(REPLY, check_model=True) as server:
+        client = LLMClient(server.base_url, "qwen-missing")
+        with pytest.raises(ModelUnavailable, match="HTTP 404: .*RAG_LLM_MODEL is served") as err:
+            client.complete(MESSAGES) if not streaming else list(client.stream(MESSAGES))
+        assert "`qwen-missing` does not exist" in str(err.value)
+        assert LLMClient(server.base_url, "fake-model").complete(MESSAGES) == REPLY
+
+
+def test_error_event_mid_stream_is_model_unavailable_after_first_pieces() -> None:
+    with FakeLLM(REPLY, mode="stream_error") as server:
+        pieces = LLMClient(server.base_url, "m").stream(MESSAGES)
+        assert REPLY.startswith(next(pieces))
+        with pytest.raises(ModelUnavailable, match="failed mid-answer: .*generation failed") as err:
+            next(pieces)
+    assert str(err.value).startswith(f"LLM at {server.base_url} ")
+
+
 def test_wrong_path_404_explains_base_url() -> None:
     with FakeLLM(REPLY) as server:
         root = server.base_url.removesuffix("/v1")  # forgot the /v1
@@ -149,6 +204,60 @@ def test_slow_server_times_out(streaming: bool) -> None:
             client.complete(MESSAGES) if not streaming else list(client.stream(MESSAGES))
         assert time.monotonic() - started < 2
     assert server.base_url in str(err.value)
+
+
+def test_stall_mid_stream_times_out() -> None:
+    with FakeLLM(REPLY, mode="stall", delay=10) as server:
+        pieces = LLMClient(server.base_url, "m", timeout=0.5).stream(MESSAGES)
+        next(pieces)
+        started = time.monotonic()
+        with pytest.raises(ModelUnavailable, match=r"did not answer within 0\.5 s") as err:
+            next(pieces)
+        assert time.monotonic() - started < 2
+    assert server.base_url in str(err.value)
+
+
+# --- retries (the SDK's max_retries) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_no_retry_by_default(streaming: bool) -> None:
+    """A failure reaches the caller at once, so it can answer offline without waiting."""
+    with FakeLLM(REPLY, failures=1) as server:
+        client = LLMClient(server.base_url, "m")
+        with pytest.raises(ModelUnavailable, match="HTTP 503: .*model is loading"):
+            client.complete(MESSAGES) if not streaming else list(client.stream(MESSAGES))
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_max_retries_retries_server_errors(streaming: bool) -> None:
+    with FakeLLM(REPLY, failures=1) as server:
+        client = LLMClient(server.base_url, "m", max_retries=1)
+        reply = client.complete(MESSAGES) if not streaming else "".join(client.stream(MESSAGES))
+    assert reply == REPLY
+    assert len(server.requests) == 2
+    assert server.requests[0] == server.requests[1]
+
+
+def test_max_retries_gives_up_with_last_error() -> None:
+    with FakeLLM(REPLY, failures=5) as server:
+        with pytest.raises(ModelUnavailable, match="HTTP 503"):
+            LLMClient(server.base_url, "m", max_retries=1).complete(MESSAGES)
+    assert len(server.requests) == 2
+
+
+def test_max_retries_retries_a_timeout() -> None:
+    with FakeLLM(REPLY, mode="slow", delay=10) as server:
+        client = LLMClient(server.base_url, "m", timeout=0.3, max_retries=1)
+        with pytest.raises(ModelUnavailable, match=r"did not answer within 0\.3 s"):
+            client.complete(MESSAGES)
+    assert len(server.requests) == 2
+
+
+def test_negative_max_retries_rejected() -> None:
+    with pytest.raises(ValueError, match="max_retries"):
+        LLMClient("http://127.0.0.1:11434/v1", "m", max_retries=-1)
 
 
 def test_connection_refused_fails_fast_naming_url() -> None:

@@ -1,8 +1,9 @@
 """Optional answerer over any OpenAI-compatible chat-completions endpoint.
 
 Works with Ollama, vLLM, llama.cpp server, LM Studio and OpenAI: all accept
-POST {base_url}/chat/completions. Every failure is a `ModelUnavailable` whose one-line
-message names the URL, the cause and the fix, so callers can fall back to offline answers.
+POST {base_url}/chat/completions, and all are tested against the official `openai` SDK,
+which does the HTTP here. Every failure is a `ModelUnavailable` whose one-line message
+names the URL, the cause and the fix, so callers can fall back to offline answers.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
+import openai
+from openai.types.chat import ChatCompletion
 
 from rag.answer.verify import strip_markers
 from rag.errors import ModelUnavailable
@@ -23,6 +26,10 @@ ABSTAIN_TOKEN = "NO_ANSWER"
 
 # A dead or mistyped endpoint should fail in seconds, not after the full read timeout.
 CONNECT_TIMEOUT = 3.0
+# The SDK refuses an empty key (and would read OPENAI_API_KEY from the environment for a
+# missing one, sending it to whatever server RAG_LLM_BASE_URL names). Local servers need
+# no key, so they get this stand-in and requests go without an Authorization header.
+NO_KEY = "no-key"
 _LANGUAGES: dict[str, str] = {
     "zh-Hans": "Simplified Chinese (简体中文)",
     "zh-Hant": "Traditional Chinese (繁體中文)",
@@ -43,6 +50,10 @@ class LLMClient:
         timeout: seconds to wait for the server to send data (connecting gets at most 3 s).
         temperature: sampling temperature; 0 keeps grounded answers repeatable. None
             leaves it to the server (some hosted reasoning models accept no other value).
+        max_retries: how many times the SDK retries a request that failed to connect,
+            timed out or got HTTP 408, 409, 429 or 5xx, with exponential backoff from 0.5 s.
+            0 by default: a failure makes callers fall back to offline answers at once,
+            where each retry would add up to `timeout` seconds of waiting.
 
     Raises:
         ModelUnavailable: from every method, when the server cannot be used.
@@ -61,126 +72,102 @@ class LLMClient:
         timeout: float = 30.0,
         *,
         temperature: float | None = 0.0,
+        max_retries: int = 0,
     ) -> None:
         self.base_url = base_url.strip().rstrip("/")
-        try:
-            host = httpx.URL(self.base_url).host
-        except httpx.InvalidURL:
-            host = ""
-        if not self.base_url.startswith(("http://", "https://")) or not host:
+        if not self.base_url.startswith(("http://", "https://")) or not _host(self.base_url):
             raise ModelUnavailable(
                 f"Expected the LLM base URL to be http(s)://host[:port]/..., got "
                 f"{base_url!r}: set RAG_LLM_BASE_URL to e.g. http://127.0.0.1:11434/v1"
             )
         if timeout <= 0:
             raise ValueError(f"Expected an LLM timeout above 0 seconds, got {timeout}.")
+        if max_retries < 0:
+            raise ValueError(f"Expected LLM max_retries of 0 or more, got {max_retries}.")
         self.model = model
         self.api_key = api_key
         self.timeout = timeout
         self.temperature = temperature
+        self.max_retries = max_retries
+        # One SDK client per LLMClient, so its connection pool is reused across requests.
+        self._openai = openai.OpenAI(
+            base_url=self.base_url,
+            api_key=api_key or NO_KEY,
+            timeout=openai.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
+            max_retries=max_retries,
+        )
 
     def complete(self, messages: list[dict[str, Any]]) -> str:
         """The assistant's reply to `messages` (a list of {"role", "content"} dicts)."""
         try:
-            with self._client() as client:
-                response = client.post("/chat/completions", json=self._body(messages, False))
-                self._check_status(response)
-                return self._message_content(self._json(response.text))
-        except httpx.HTTPError as exc:
-            self._fail(exc)
+            reply = self._openai.chat.completions.create(**self._request(messages, False))
+        except Exception as exc:
+            if (failure := self._failure(exc)) is None:
+                raise
+            raise failure from exc
+        return self._message_content(reply)
 
     def stream(self, messages: list[dict[str, Any]]) -> Iterator[str]:
         """Yield the reply to `messages` piece by piece as the server generates it."""
+        request = self._request(messages, True)
         try:
-            with (
-                self._client() as client,
-                client.stream(
-                    "POST", "/chat/completions", json=self._body(messages, True)
-                ) as response,
-            ):
-                if response.status_code >= 400:
-                    response.read()
-                    self._check_status(response)
+            with self._openai.chat.completions.with_streaming_response.create(
+                **request
+            ) as response:
                 if "json" in response.headers.get("content-type", ""):
                     # A server that ignores stream=true answers with one JSON document.
-                    response.read()
-                    yield self._message_content(self._json(response.text))
+                    yield self._message_content(response.json())
                     return
                 answered = False  # whether any chunk had a choice, even an empty one
-                for line in response.iter_lines():
-                    if not line.startswith("data:"):
-                        continue  # blank separators, ": keep-alive" comments, "event:" lines
-                    data = line[len("data:") :].strip()
-                    if data == "[DONE]":
-                        break
-                    piece = self._delta_content(self._json(data))
+                for chunk in response.parse():
+                    piece = self._delta_content(chunk)
                     answered = answered or piece is not None
                     if piece:
                         yield piece
-                if not answered:
-                    raise self._error(
-                        "sent a stream without choices",
-                        f"{_FIX_URL} of an OpenAI-compatible server",
-                    )
-        except httpx.HTTPError as exc:
-            self._fail(exc)
-
-    def _client(self) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        timeout = httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
-
-    def _body(self, messages: list[dict[str, Any]], stream: bool) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": self.model, "messages": messages, "stream": stream}
-        if self.temperature is not None:
-            body["temperature"] = self.temperature
-        return body
-
-    def _json(self, text: str) -> Any:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
+        except Exception as exc:
+            if (failure := self._failure(exc)) is None:
+                raise
+            raise failure from exc
+        if not answered:
             raise self._error(
-                f"sent a reply that is not JSON ({_snippet(text)!r})",
-                f"{_FIX_URL} of an OpenAI-compatible server",
-            ) from None
+                "sent a stream without choices", f"{_FIX_URL} of an OpenAI-compatible server"
+            )
 
-    def _check_status(self, response: httpx.Response) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        if status in (401, 403):
-            fix = "set RAG_LLM_API_KEY to a valid key"
-        elif status == 404:
-            fix = f"{_FIX_URL} (e.g. http://127.0.0.1:11434/v1) and RAG_LLM_MODEL is served"
-        else:
-            fix = "check RAG_LLM_MODEL and the server's log"
-        raise self._error(f"answered HTTP {status}: {_snippet(response.text)}", fix)
+    def _request(self, messages: list[dict[str, Any]], stream: bool) -> dict[str, Any]:
+        """Keyword arguments of `chat.completions.create`."""
+        request: dict[str, Any] = {"model": self.model, "messages": messages, "stream": stream}
+        if self.temperature is not None:
+            request["temperature"] = self.temperature
+        if not self.api_key:
+            request["extra_headers"] = {"Authorization": openai.Omit()}  # NO_KEY stays local
+        return request
 
     def _delta_content(self, chunk: Any) -> str | None:
         """Text of one streamed chunk: "" for role-only or finish chunks, None without choices."""
-        if isinstance(chunk, dict) and "error" in chunk:
-            raise self._error(f"failed mid-answer: {_snippet(json.dumps(chunk['error']))}", "")
-        try:
-            choices = chunk["choices"]
-            if not choices:
-                return None  # e.g. OpenAI's final usage chunk
-            content = choices[0].get("delta", {}).get("content")
-        except (KeyError, TypeError, AttributeError):
-            raise self._error(
-                f"sent a stream chunk without choices ({_snippet(chunk)!r})", ""
-            ) from None
+        choices = getattr(chunk, "choices", None)
+        if not isinstance(choices, list):
+            raise self._error(f"sent a stream chunk without choices ({_shown(chunk)!r})", "")
+        if not choices:
+            return None  # e.g. OpenAI's final usage chunk
+        content = getattr(getattr(choices[0], "delta", None), "content", None)
         return content if isinstance(content, str) else ""
 
-    def _message_content(self, reply: Any) -> str:
-        """`choices[0].message.content` of a chat-completions reply; raises when absent."""
+    def _message_content(self, reply: object) -> str:
+        """`choices[0].message.content` of a chat-completions reply; raises when absent.
+
+        `reply` is what the SDK parsed, or the JSON of a reply it did not parse.
+        """
+        if isinstance(reply, str):  # how the SDK returns a body that is not JSON
+            raise self._not_json(reply)
+        if isinstance(reply, dict):
+            reply = ChatCompletion.construct(**reply)
         try:
-            content = reply["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError):
+            content = reply.choices[0].message.content  # type: ignore[attr-defined]
+        except (AttributeError, IndexError, TypeError):
             content = None
         if not isinstance(content, str):
             raise self._error(
-                f"sent no choices[0].message.content ({_snippet(reply)!r})",
+                f"sent no choices[0].message.content ({_shown(reply)!r})",
                 f"{_FIX_URL} of an OpenAI-compatible server",
             )
         return content
@@ -189,24 +176,72 @@ class LLMClient:
         message = f"LLM at {self.base_url} {cause}"
         return ModelUnavailable(f"{message}: {fix}" if fix else message)
 
-    def _fail(self, exc: httpx.HTTPError) -> NoReturn:
-        """Turn a transport error into a ModelUnavailable that says what to do."""
-        if isinstance(exc, httpx.ConnectTimeout):
+    def _not_json(self, text: str) -> ModelUnavailable:
+        return self._error(
+            f"sent a reply that is not JSON ({_snippet(text)!r})",
+            f"{_FIX_URL} of an OpenAI-compatible server",
+        )
+
+    def _failure(self, exc: Exception) -> ModelUnavailable | None:
+        """A ModelUnavailable saying what to do about `exc`; None when `exc` is no failure
+        of the server (a ModelUnavailable already, or a bug) and should propagate as is."""
+        if isinstance(exc, openai.APIStatusError):
+            status = exc.status_code
+            if status in (401, 403):
+                fix = "set RAG_LLM_API_KEY to a valid key"
+            elif status == 404:
+                fix = f"{_FIX_URL} (e.g. http://127.0.0.1:11434/v1) and RAG_LLM_MODEL is served"
+            else:
+                fix = "check RAG_LLM_MODEL and the server's log"
+            return self._error(f"answered HTTP {status}: {_snippet(exc.response.text)}", fix)
+        if isinstance(exc, json.JSONDecodeError):
+            return self._not_json(exc.doc)
+        if isinstance(exc, openai.APIConnectionError):
+            # The SDK's own error says little; the transport's error it wraps tells the cause.
+            transport: BaseException = exc.__cause__ or exc
+        elif "HTTPError" in _class_names(exc):
+            transport = exc  # openai 1.x passes errors while reading a stream on unwrapped
+        elif isinstance(exc, openai.APIError):
+            body = json.dumps(exc.body)  # an error event in the stream
+            return self._error(f"failed mid-answer: {_snippet(body)}", "")
+        else:
+            return None
+        names = _class_names(transport)
+        if "ConnectTimeout" in names:
             cause = f"unreachable (no connection within {min(CONNECT_TIMEOUT, self.timeout)} s)"
             fix = "check the host and port or unset RAG_LLM_BASE_URL"
-        elif isinstance(exc, httpx.TimeoutException):
+        elif "TimeoutException" in names or isinstance(exc, openai.APITimeoutError):
             cause = f"did not answer within {self.timeout} s"
             fix = "raise RAG_LLM_TIMEOUT or use a smaller model"
-        elif isinstance(exc, httpx.ConnectError):
-            cause = f"unreachable ({_connect_cause(exc)})"
+        elif "ConnectError" in names:
+            cause = f"unreachable ({_connect_cause(transport)})"
             fix = "start the server or unset RAG_LLM_BASE_URL"
         else:
-            cause = f"failed ({type(exc).__name__}: {_snippet(str(exc))})"
+            cause = f"failed ({type(transport).__name__}: {_snippet(str(transport))})"
             fix = "check the server's log"
-        raise self._error(cause, fix) from exc
+        return self._error(cause, fix)
 
 
-def _connect_cause(exc: httpx.ConnectError) -> str:
+def _class_names(exc: BaseException) -> set[str]:
+    """Names of the classes `exc` is an instance of.
+
+    Transport errors are matched by name: the SDK's transport is httpx in openai 1.x and
+    httpx2 later, two packages whose exception classes have the same names.
+    """
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _host(url: str) -> str:
+    """The host of `url`; "" when it has none or does not parse (e.g. a port not a number)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a bad port
+    except ValueError:
+        return ""
+    return parts.hostname or ""
+
+
+def _connect_cause(exc: BaseException) -> str:
     text = str(exc)
     lowered = text.lower()
     if "refused" in lowered:
@@ -214,6 +249,13 @@ def _connect_cause(exc: httpx.ConnectError) -> str:
     if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
         return "host name not found"
     return _snippet(text) or type(exc).__name__
+
+
+def _shown(value: object) -> str:
+    """`value` for an error message: an SDK object as the JSON the server sent, cut short."""
+    if isinstance(value, openai.BaseModel):
+        return _snippet(value.model_dump_json(exclude_unset=True))
+    return _snippet(value)
 
 
 def _snippet(value: object, limit: int = 160) -> str:
