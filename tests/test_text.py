@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.text import (
+    CHINESE_STOPWORDS,
+    ENGLISH_QUERY_STOPWORDS,
+    ENGLISH_STOPWORDS,
     STOPWORDS,
+    Form,
     detect_script,
     normalize,
     sentence_spans,
@@ -87,11 +93,40 @@ def test_empty_text_has_no_sentences(text: str) -> None:
     assert sentence_spans(text) == []
 
 
+def test_answer_text_options_keep_clauses_and_trailing_text_together() -> None:
+    marks = re.compile(r"(?:[ ]*\[\d\])+")
+    text = "上海获奖；深圳也获奖。[1] 完 in 2021. [2] Next. 1. item"
+    assert split_sentences(text, semicolons=False, trailing=marks) == [
+        "上海获奖；深圳也获奖。[1]",
+        "完 in 2021. [2]",  # a marker after "." ends the sentence, even after a digit
+        "Next.",
+        "1. item",  # a list number does not
+    ]
+    assert split_sentences("上海获奖；深圳也获奖。[1]") == ["上海获奖；", "深圳也获奖。", "[1]"]
+
+
 # --- normalize and tokenize ---------------------------------------------------------------
 
 
 def test_normalize_folds_width_script_case_and_space() -> None:
     assert normalize("ＡＢＣ　１２３  青島\t建成") == "abc 123 青岛 建成"
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("spaced", "1.7 万,abc\u200b青岛!"),
+        ("compact", "1.7万,abc青岛!"),  # no white space nor zero-width characters
+        ("alnum", "17万abc青岛"),  # letters and digits only
+    ],
+)
+def test_normalize_forms(form: Form, expected: str) -> None:
+    assert normalize("  １．７\u3000萬，ABC\u200b青島！ ", form=form) == expected
+
+
+def test_normalize_rejects_an_unknown_form() -> None:
+    with pytest.raises(ValueError, match="spaced, compact, alnum"):
+        normalize("x", form="lower")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -124,6 +159,15 @@ def test_full_width_digits_and_letters_are_normalised() -> None:
 def test_stop_words_dropped(word: str) -> None:
     assert word in STOPWORDS
     assert word not in tokenize(f"青岛有{word}基站") + tokenize(f"{word} base station")
+
+
+def test_stop_word_tables_are_one_per_language_without_repeats() -> None:
+    assert not CHINESE_STOPWORDS & ENGLISH_QUERY_STOPWORDS
+    assert all(w.isascii() for w in ENGLISH_QUERY_STOPWORDS)
+    assert not any(w.isascii() for w in CHINESE_STOPWORDS)
+    assert ENGLISH_STOPWORDS < ENGLISH_QUERY_STOPWORDS  # translation skips more words
+    assert STOPWORDS == CHINESE_STOPWORDS | ENGLISH_STOPWORDS
+    assert "more" in ENGLISH_QUERY_STOPWORDS and "more" in tokenize("more base stations")
 
 
 def test_question_words_leave_only_content_words() -> None:

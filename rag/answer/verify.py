@@ -9,23 +9,18 @@ errors, and it cannot check an English answer against Chinese passages.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container
 
-from rag.text import to_simplified
+from rag.text import normalize
+from rag.text import split_sentences as text_sentences
 
 # One citation group: [1], [1][2] is two groups, [1, 2] / [1,3] / [1，2] / [1、2] one group.
 # Full-width brackets too, because Chinese-writing models often emit 【1】 or ［1］.
 _MARKER_RE = re.compile(r"[\[［【]\s*(\d{1,4}(?:\s*[,，、]\s*\d{1,4})*)\s*[\]］】]")
 _MARKER_WS_RE = re.compile(r"(\s*)" + _MARKER_RE.pattern)  # group 1: the spaces before it
-# A sentence: shortest text up to a Chinese/English end mark, or to the end of the line.
-# "." ends a sentence only before a space, a marker or the end, so "3.5" and "v1.2" stay
-# whole. Closing quotes and then the [n] markers that follow the end mark stay attached.
-_SENTENCE_RE = re.compile(
-    r".*?(?:[。！？!?…]+|\.(?=\s|[\[［【]|$)|$)"
-    r"[”’」』）)\"']*"
-    r"(?:\s*" + _MARKER_RE.pattern + r")*"
-)
+# The [n] markers right after a sentence's end mark (and the spaces, not line breaks,
+# before them) belong to the sentence they cite.
+_TRAILING_MARKERS_RE = re.compile(r"(?:[^\S\r\n]*" + _MARKER_RE.pattern + r")+")
 
 
 def parse_markers(sentence: str) -> list[int]:
@@ -49,37 +44,27 @@ def strip_markers(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Split answer text into sentences, each keeping the [n] markers that follow it.
 
+    The one splitter (`rag.text.split_sentences`) with the two rules of answer text: the
+    markers after an end mark stay with the sentence, and "；" does not end a sentence (a
+    marker after "A；B。" cites both clauses). Markers alone on a line join the sentence
+    before them.
+
     >>> split_sentences("上海获奖。[1] 深圳也获奖[2]。")
     ['上海获奖。[1]', '深圳也获奖[2]。']
     """
     sentences: list[str] = []
-    for line in text.splitlines():  # a line break always ends a sentence (lists, headings)
-        pos = 0
-        while pos < len(line):
-            match = _SENTENCE_RE.match(line, pos)
-            assert match is not None  # the pattern can match the empty string
-            end = match.end() if match.end() > pos else len(line)
-            piece = line[pos:end].strip()
-            pos = end
-            if not piece:
-                continue
-            if sentences and not _content(strip_markers(piece)) and parse_markers(piece):
-                # Markers alone on a line belong to the sentence before them.
-                sentences[-1] = f"{sentences[-1]}{piece}"
-            else:
-                sentences.append(piece)
+    for piece in text_sentences(text, semicolons=False, trailing=_TRAILING_MARKERS_RE):
+        if sentences and not has_content(piece) and parse_markers(piece):
+            sentences[-1] = f"{sentences[-1]}{piece}"
+        else:
+            sentences.append(piece)
     return sentences
 
 
-def _content(text: str) -> str:
-    """Letters and digits only, so punctuation and spacing never count as evidence."""
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def _normalise(text: str) -> str:
-    """Compare-ready text: no markers, NFKC, simplified script, lowercase, no punctuation."""
-    text = unicodedata.normalize("NFKC", strip_markers(text))
-    return _content(to_simplified(text).lower())
+def has_content(sentence: str) -> bool:
+    """Whether the sentence has a letter or digit besides its [n] markers: only such
+    sentences are judged (punctuation and spacing are never evidence)."""
+    return any(ch.isalnum() for ch in strip_markers(sentence))
 
 
 def _ngrams(text: str, n: int) -> set[str]:
@@ -105,10 +90,10 @@ def support_score(sentence: str, passage: str, n: int = 2) -> float:
     """
     if n < 1:
         raise ValueError(f"Expected n-gram size n >= 1, got {n}.")
-    grams = _ngrams(_normalise(sentence), n)
+    grams = _ngrams(normalize(strip_markers(sentence), form="alnum"), n)
     if not grams:
         return 0.0
-    passage_text = _normalise(passage)
+    passage_text = normalize(strip_markers(passage), form="alnum")
     return sum(1 for gram in grams if gram in passage_text) / len(grams)
 
 
@@ -157,7 +142,7 @@ def verify_answer(
     cleaned = _keep_valid(text, passages)
     unsupported: list[str] = []
     for sentence in split_sentences(cleaned):
-        if not _content(strip_markers(sentence)):
+        if not has_content(sentence):
             continue
         cited = parse_markers(sentence)
         best = max((support_score(sentence, passages[n]) for n in cited), default=0.0)

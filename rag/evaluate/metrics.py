@@ -11,11 +11,10 @@ evals/README.md ("How answer phrases are matched").
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from rag.text import to_simplified
+from rag.answer.verify import has_content, parse_markers, split_sentences
+from rag.text import normalize
 
 __all__ = [
     "citation_coverage",
@@ -32,13 +31,10 @@ __all__ = [
     "refusal_correct",
 ]
 
-# All Unicode white space (\s covers the ideographic space U+3000) and the zero-width
-# characters that scraped text carries invisibly.
-_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-
 
 def match_norm(text: str) -> str:
-    """Text ready for phrase matching: NFKC, simplified script, no white space, lower case.
+    """Text ready for phrase matching: `rag.text.normalize` in its compact form (NFKC,
+    simplified script, lower case, no white space nor zero-width characters).
 
     NFKC turns full-width letters, digits and punctuation into half-width
     ("１．７万" -> "1.7万", "％" -> "%").
@@ -46,9 +42,7 @@ def match_norm(text: str) -> str:
     >>> match_norm("１．７ 萬  ABC")
     '1.7万abc'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text)
-    return _SPACE.sub("", text).lower()
+    return normalize(text, form="compact")
 
 
 def _found(phrases: Sequence[str], texts: Sequence[str]) -> list[bool]:
@@ -147,11 +141,7 @@ def citation_coverage(answer_text: str) -> float | None:
     sentence they follow); sentences without letters or digits are not counted.
     None when the answer has no sentence to judge.
     """
-    from rag.answer.verify import parse_markers, split_sentences, strip_markers
-
-    judged = [
-        s for s in split_sentences(answer_text) if any(ch.isalnum() for ch in strip_markers(s))
-    ]
+    judged = [s for s in split_sentences(answer_text) if has_content(s)]
     if not judged:
         return None
     return sum(1 for s in judged if parse_markers(s)) / len(judged)

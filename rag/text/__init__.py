@@ -4,6 +4,9 @@ Everything here is pure (no I/O besides loading jieba's and OpenCC's dictionarie
 """
 
 from rag.text.script import (
+    CJK,
+    FORMS,
+    Form,
     Script,
     cjk_ratio,
     detect_script,
@@ -13,9 +16,22 @@ from rag.text.script import (
     to_traditional,
 )
 from rag.text.sentences import sentence_spans, split_sentences
-from rag.text.tokens import STOPWORDS, content_terms, tokenize
+from rag.text.tokens import (
+    CHINESE_STOPWORDS,
+    ENGLISH_QUERY_STOPWORDS,
+    ENGLISH_STOPWORDS,
+    STOPWORDS,
+    content_terms,
+    tokenize,
+)
 
 __all__ = [
+    "CHINESE_STOPWORDS",
+    "CJK",
+    "ENGLISH_QUERY_STOPWORDS",
+    "ENGLISH_STOPWORDS",
+    "FORMS",
+    "Form",
     "STOPWORDS",
     "Script",
     "cjk_ratio",

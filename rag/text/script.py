@@ -9,8 +9,18 @@ from functools import lru_cache
 from typing import Literal
 
 Script = Literal["zh-Hans", "zh-Hant", "en"]
+# What a normalised text keeps besides letters and digits (see `normalize`).
+Form = Literal["spaced", "compact", "alnum"]
+FORMS: tuple[Form, ...] = ("spaced", "compact", "alnum")
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# CJK ideographs (Extension A, the basic block, compatibility ideographs), for a regex
+# character class: "[" + CJK + "]".
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CJK}]")
+_SPACES = re.compile(r"\s+")
+# All white space (\s covers the ideographic space U+3000) and the zero-width characters
+# that scraped text carries invisibly.
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 @lru_cache(maxsize=4)
@@ -60,15 +70,27 @@ def to_script(text: str, script: Script) -> str:
     return text
 
 
-def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), simplified script, lower case, folded spaces.
+def normalize(text: str, *, form: Form = "spaced") -> str:
+    """The one normaliser for matching: NFKC (full-width -> half-width), simplified script,
+    lower case; then, by `form`:
 
-    Used for matching and for BM25 tokens only; stored text keeps its original form so
-    that offsets stay valid.
+    - "spaced": white space runs folded to one space, ends trimmed (BM25 tokens, the
+      extractive answerer's matching): words of English text stay apart.
+    - "compact": no white space nor zero-width characters (answer phrases in evaluation:
+      "1.7 万" matches "1.7万").
+    - "alnum": letters and digits only (citation support: punctuation and spacing never
+      count as evidence).
+
+    Stored text keeps its original form so that offsets stay valid.
+
+    >>> normalize("１．７ 萬  ABC"), normalize("１．７ 萬  ABC", form="compact")
+    ('1.7 万 abc', '1.7万abc')
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text).lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
-# Function words and question words carry no topic: a question's 什么/哪些/多少 must not
+    text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    if form == "spaced":
+        return _SPACES.sub(" ", text).strip()
+    if form == "compact":
+        return _INVISIBLE.sub("", text)
+    if form == "alnum":
+        return "".join(ch for ch in text if ch.isalnum())
+    raise ValueError(f"Expected a form among {', '.join(FORMS)}, got {form!r}.")

