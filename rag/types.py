@@ -21,7 +21,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage of an article; `text == article.text[start:end]`."""
+    """A passage of an article, as chunking cuts it and the lexical index stores it;
+    `text == article.text[start:end]`."""
 
     id: str
     article_id: str

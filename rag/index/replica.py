@@ -11,10 +11,11 @@ import shutil
 from typing import Any
 
 from rag.config import Settings
-from rag.index.lexical import ChunkRecord, LexicalIndex
+from rag.index.lexical import LexicalIndex
 from rag.index.manifest import FileEntry, Manifest, load_manifest, save_manifest
 from rag.index.store import VectorStore
 from rag.text import tokenize
+from rag.types import Chunk
 
 INFO_KEYS = (
     "embed_model",
@@ -48,14 +49,14 @@ def is_current(settings: Settings, info: dict[str, Any]) -> bool:
 
 def sync_from_store(settings: Settings, store: VectorStore, info: dict[str, Any]) -> Manifest:
     """Rebuild the local BM25 generation and manifest from the chunks stored in Chroma."""
-    records: list[ChunkRecord] = []
+    records: list[Chunk] = []
     tokens: list[list[str]] = []
     files: dict[str, FileEntry] = {}
     rows = sorted(store.dump(), key=lambda r: (r[2]["article_id"], int(r[2]["position"])))
     for cid, text, meta in rows:
         aid = str(meta["article_id"])
         records.append(
-            ChunkRecord(cid, aid, int(meta["position"]), text, int(meta["start"]), int(meta["end"]))
+            Chunk(cid, aid, int(meta["position"]), text, int(meta["start"]), int(meta["end"]))
         )
         title = str(meta.get("title") or "")
         # Same text as indexing.index_text: the title gives every chunk its topic.

@@ -30,7 +30,7 @@ from typing import Any
 from rag.config import Settings
 from rag.embed.embedders import load_embedder, resolve_model
 from rag.errors import CorpusError, IndexCorrupted, ModelMismatch, RagError
-from rag.index.lexical import ChunkRecord, LexicalIndex
+from rag.index.lexical import LexicalIndex
 from rag.index.manifest import (
     MANIFEST,
     REBUILD_MANIFEST,
@@ -266,7 +266,7 @@ def _ingest_locked(
         )
 
     # The new lexical generation: kept chunks reuse their tokens, new ones are tokenised.
-    records: list[ChunkRecord] = []
+    records: list[Chunk] = []
     tokens: list[list[str]] = []
     texts: dict[str, str] = {}  # chunk id -> what is embedded, for new chunks
     metadata: dict[str, dict[str, Any]] = {}
@@ -276,11 +276,7 @@ def _ingest_locked(
                 records.append(rec)
                 tokens.append(tok)
     for chunk, article in new_chunks:
-        records.append(
-            ChunkRecord(
-                chunk.id, chunk.article_id, chunk.position, chunk.text, chunk.start, chunk.end
-            )
-        )
+        records.append(chunk)
         texts[chunk.id] = index_text(article, chunk)
         metadata[chunk.id] = chunk_metadata(chunk, article)
         tokens.append(_bm25_tokens(texts[chunk.id]))
@@ -335,7 +331,7 @@ def _ingest_locked(
                 flush=True,
             )
         items = [
-            (_chunk_of(r), texts.get(r.id) or _indexed_text(r, entries), _metadata_of(r, entries))
+            (r, texts.get(r.id) or _indexed_text(r, entries), _metadata_of(r, entries))
             for r in missing
         ]
         embedded = embed_missing(
@@ -394,21 +390,17 @@ def _promote(index_dir: Path, settings: Settings, manifest: Manifest) -> None:
     _cleanup_generations(index_dir)
 
 
-def _chunk_of(r: ChunkRecord) -> Chunk:
-    return Chunk(r.id, r.article_id, r.position, r.text, r.start, r.end)
-
-
 def _article_of(aid: str, entries: dict[str, FileEntry]) -> Article:
     e = entries[aid]
     return Article(aid, e.path, "", e.title, e.date, e.source, e.url)
 
 
-def _indexed_text(r: ChunkRecord, entries: dict[str, FileEntry]) -> str:
-    return index_text(_article_of(r.article_id, entries), _chunk_of(r))
+def _indexed_text(r: Chunk, entries: dict[str, FileEntry]) -> str:
+    return index_text(_article_of(r.article_id, entries), r)
 
 
-def _metadata_of(r: ChunkRecord, entries: dict[str, FileEntry]) -> dict[str, Any]:
-    return chunk_metadata(_chunk_of(r), _article_of(r.article_id, entries))
+def _metadata_of(r: Chunk, entries: dict[str, FileEntry]) -> dict[str, Any]:
+    return chunk_metadata(r, _article_of(r.article_id, entries))
 
 
 def _read(path: Path) -> Article | str:
