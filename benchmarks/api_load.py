@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/api_load.py --url http://127.0.0.1:7860 --clients 50 --seconds 60
 
 Each client asks questions from a fixed list back to back (half of them follow-ups with
-history), all clients on one event loop (httpx). Loopback only; the run stops after
+history), all clients on one event loop (httpx; see loadgen.py). Loopback only; the run stops after
 `--seconds` or `--max-requests`, whichever comes first. Prints JSON with requests, errors,
 requests/s and p50/p95/max latency, and exits 1 on any error.
 
@@ -16,36 +16,18 @@ them), in alternating blocks, and reports both p50s and their difference (the co
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
 import time
+from functools import partial
 from typing import Any
-from urllib.parse import urlparse
+
+from loadgen import History, check_loopback, drive
 
 from rag.evaluate.metrics import percentile
 
-QUESTIONS = [
-    "哪些城市获得了2023中国领军智慧城市奖？",
-    "青岛建成了多少个5G基站？",
-    "青島建成了多少個5G基站？",
-    "贵州省建立友城及意向性友城关系增至多少对？",
-    "第一届中国新型智慧城市建设峰会在哪里开幕？",
-    "中国电子提出的“百城万企牵手”行动计划投资多少？",
-    "2023年北京市的GDP是多少？",
-    "深圳哪一年提出打造智慧深圳？",
-]
-FOLLOW_UP = ("那县级城市呢？", "哪些城市获得了2023中国领军智慧城市奖？")
 SEARCHES = ["青岛 5G基站", "智慧城市 峰会", "贵州 友城", "深圳 智慧杆"]
-
-
-def check_loopback(url: str) -> str:
-    url = url.rstrip("/")
-    host = urlparse(url).hostname or ""
-    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
-        raise SystemExit(f"refusing to load-test {url}: only loopback addresses are allowed")
-    return url
 
 
 def _headers(key: str | None) -> dict[str, str]:
@@ -56,63 +38,29 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+async def _ask(url: str, client: Any, question: str, history: History) -> str:
+    """One question through POST /api/ask; "" on success, else what went wrong."""
+    body: dict[str, Any] = {"question": question}
+    if history:
+        body["history"] = history
+    r = await client.post(f"{url}/api/ask", json=body)
+    ok = r.status_code == 200 and "text" in r.json()
+    return "" if ok else f"HTTP {r.status_code}: {r.text[:120]}"
+
+
 def run(
     url: str, clients: int, seconds: float, max_requests: int, key: str | None = None
 ) -> dict[str, Any]:
     """Drive `clients` concurrent askers for at most `seconds` / `max_requests`."""
-    import httpx
-
     url = check_loopback(url)
-    latencies: list[float] = []
-    errors: list[str] = []
-    issued = 0
-
-    async def worker(client: httpx.AsyncClient, i: int, deadline: float) -> None:
-        nonlocal issued
-        n = i
-        while time.monotonic() < deadline and issued < max_requests:
-            issued += 1
-            if n % 2:
-                body: dict[str, Any] = {
-                    "question": FOLLOW_UP[0],
-                    "history": [{"role": "user", "content": FOLLOW_UP[1]}],
-                }
-            else:
-                body = {"question": QUESTIONS[n % len(QUESTIONS)]}
-            n += 1
-            started = time.perf_counter()
-            try:
-                r = await client.post(f"{url}/api/ask", json=body)
-                ok = r.status_code == 200 and "text" in r.json()
-                err = "" if ok else f"HTTP {r.status_code}: {r.text[:120]}"
-            except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
-                err = f"{type(exc).__name__}: {exc}"[:200]
-            latencies.append(time.perf_counter() - started)
-            if err:
-                errors.append(err)
-
-    async def main() -> None:
-        limits = httpx.Limits(max_connections=clients * 2)
-        async with httpx.AsyncClient(timeout=60, limits=limits, headers=_headers(key)) as client:
-            deadline = time.monotonic() + seconds
-            await asyncio.gather(*(worker(client, i, deadline) for i in range(clients)))
-
-    started = time.perf_counter()
-    asyncio.run(main())
-    wall = time.perf_counter() - started
-    for e in sorted(set(errors))[:5]:
-        print("error:", e, file=sys.stderr)
-    return {
-        "route": "POST /api/ask",
-        "clients": clients,
-        "seconds": round(wall, 1),
-        "requests": len(latencies),
-        "errors": len(errors),
-        "requests_per_s": round(len(latencies) / wall, 2) if wall else 0.0,
-        "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
-        "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
-        "max_s": round(max(latencies), 3) if latencies else None,
-    }
+    stats = drive(
+        partial(_ask, url),
+        clients=clients,
+        seconds=seconds,
+        max_requests=max_requests,
+        headers=_headers(key),
+    )
+    return {"route": "POST /api/ask", **stats}
 
 
 def compare_search(
