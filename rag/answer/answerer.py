@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rag.answer.extractive import extractive
-from rag.answer.llm_answer import llm_answer_stream
 from rag.answer.request import prepare
 from rag.answer.sources import Sources
 from rag.errors import InvalidQuestion, ModelUnavailable
@@ -58,6 +57,9 @@ def answer_stream(
     """Pieces of answer text, then the final Answer."""
     chosen_mode = _mode(sources, mode)
     if chosen_mode == "llm":
+        # Imported here: the openai SDK costs ~0.6 s of a cold start no offline answer needs.
+        from rag.answer.llm_answer import llm_answer_stream
+
         try:
             yield from llm_answer_stream(sources, question, history=history, k=k, filters=filters)
             return
