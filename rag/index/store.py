@@ -133,7 +133,7 @@ class VectorStore:
         for col in self.client.list_collections():
             name = getattr(col, "name", col)
             if name != META_COLLECTION and name not in keep and str(name).startswith(COLLECTION):
-                self.client.delete_collection(name)
+                self.client.delete_collection(str(name))
 
     def all_ids(self) -> set[str]:
         """Every chunk id in the collection (ids only, no vectors)."""

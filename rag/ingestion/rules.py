@@ -12,11 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CJK", "Rule", "alternation", "any_of"]
+from rag.text import CJK  # the ideograph ranges, as a character-class body patterns embed
 
-# The ideograph ranges of rag.text.script, as a character-class body that patterns embed
-# (that module keeps its class compiled and private).
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+__all__ = ["CJK", "Rule", "alternation", "any_of"]
 
 
 @dataclass(frozen=True)
