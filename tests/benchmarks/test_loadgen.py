@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "loadgen.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "loadgen.py"
 
 
 @pytest.fixture(scope="module")

@@ -145,7 +145,7 @@ def test_load_questions_file_problems(tmp_path: Path) -> None:
 
 
 def test_the_gold_set_loads() -> None:
-    questions = load_questions(Path(__file__).parents[1] / "evals" / "questions.jsonl")
+    questions = load_questions(Path(__file__).parents[2] / "evals" / "questions.jsonl")
     assert len(questions) == 106
     assert sum(not q.answerable for q in questions) == 11
 
@@ -309,7 +309,7 @@ def test_load_thresholds(tmp_path: Path) -> None:
 
 
 def test_the_shipped_thresholds_file_is_valid() -> None:
-    floors = load_thresholds(Path(__file__).parents[1] / "evals" / "thresholds.json")
+    floors = load_thresholds(Path(__file__).parents[2] / "evals" / "thresholds.json")
     assert {
         "hit@1",
         "hit@5",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from api_server import API_KEYS, ApiServer, shared_server
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "api_load.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "api_load.py"
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ from rag.ingestion.loading import (
     load_corpus,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 SIMPLIFIED = (
     "近年来，青岛不断加强统筹规划引导，加快重点领域攻坚，把数字化转型作为引领城市发展的战略性、"

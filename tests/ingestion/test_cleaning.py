@@ -18,7 +18,7 @@ from rag.ingestion.cleaning import (
     repair_pinyin,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def seed(prefix: str) -> str:

@@ -25,7 +25,7 @@ from rag.config import DEFAULT_EMBED_MODEL
 from ui import render
 from ui.app import LAUNCH_OPTIONS, append_feedback, build_app, open_engine, parse_auth
 
-SEED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SEED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FIRST = "哪些城市获得了2023中国领军智慧城市奖？"
 FOLLOW_UP = "那县级城市呢？"
 XSS_ARTICLE = """智慧城市网络安全演练在杭州举行
