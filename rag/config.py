@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         le=1,
         description="Weighted share of the question's terms the best sentence must contain.",
     )
+    abstain_name_share: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="A proper name of the question found in fewer than this share of passages "
+        "is its subject: an answer's article must name it (0: off).",
+    )
     llm_base_url: str = Field(
         "", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1; empty: off."
     )

@@ -28,6 +28,7 @@ from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
     english_names,
+    proper_names,
     question_places,
     question_type,
     quoted_names,
@@ -59,6 +60,28 @@ _SAME_PLACE = {
     "区": ("全区", "本区", "该区", "我区"),
     "县": ("全县", "本县", "该县", "我县"),
 }
+
+
+def _subject_missing(
+    sources: Sources, question: str, hits: list[Hit], article: Callable[[str], str]
+) -> bool:
+    """Whether the question is about a name no retrieved article mentions. A rare proper
+    name is what the question is about ("全聚德的营收"); a common one (中国, 城市, in many
+    passages) only sets the scene. Any retrieved article may name it: a two-part question
+    spans articles."""
+    share = sources.settings.abstain_name_share
+    subjects = [_with_stem(n) for n in proper_names(question)]
+    subjects = [alts for alts in subjects if sources.share(alts[-1]) < share]
+    articles = {h.article_id for h in hits}
+    return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
+
+
+def _with_stem(name: str) -> tuple[str, ...]:
+    """A name and, for a place with its administrative suffix, the name without it: articles
+    write "山东龙口" for 龙口市."""
+    if len(name) > 2 and name[-1] in _SAME_PLACE:
+        return (name, name[:-1])
+    return (name,)
 
 
 def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
@@ -343,6 +366,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     s = sources.settings
     if (
         not cands
+        or _subject_missing(sources, rw.question, hits, article)
         or best_passage < s.abstain_threshold
         or cands[0].coverage < s.abstain_sentence_threshold
         and max(c.coverage for c in cands) < s.abstain_sentence_threshold

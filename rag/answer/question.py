@@ -166,6 +166,26 @@ def quoted_names(question: str) -> list[str]:
 _BROAD_PLACES = frozenset("中国 全国 国内 国外 海外 全球 世界 我国 全省 全市".split())
 
 
+# jieba's part-of-speech tags of proper names: person (nr, nrt: transliterated), place (ns),
+# organisation (nt), other proper noun (nz).
+_NAME_TAGS = frozenset({"nr", "nrt", "ns", "nt", "nz"})
+
+
+def proper_names(question: str) -> list[str]:
+    """The question's proper names (people, places, organisations, other names: jieba's
+    tags), normalised, at least two characters, without country-wide places and without
+    quoted names (`quoted_names` has those)."""
+    import jieba.posseg
+
+    inside_quotes = "".join(quoted_names(question))
+    out: list[str] = []
+    for word, flag in jieba.posseg.cut(normalize(question)):
+        if flag in _NAME_TAGS and len(word) >= 2 and word not in _BROAD_PLACES:
+            if word not in inside_quotes and word not in out:
+                out.append(word)
+    return out
+
+
 def question_places(question: str) -> list[str]:
     """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
     import jieba.posseg

@@ -37,3 +37,7 @@ class Sources(Protocol):
     def idf(self, token: str) -> float:
         """The token's inverse document frequency in the corpus."""
         ...
+
+    def share(self, token: str) -> float:
+        """The share of passages that contain the token (0: the corpus lacks it)."""
+        ...

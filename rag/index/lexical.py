@@ -101,15 +101,23 @@ class LexicalIndex:
             known = self._uses[word] = bool(parts) and all(p in self._vocab for p in parts)
         return known
 
-    def idf(self, token: str) -> float:
-        """Inverse document frequency of a token over chunks (unknown token: the maximum)."""
-        n = max(len(self.records), 1)
+    def df(self, token: str) -> int:
+        """How many chunks contain the token."""
         if self._df is None:
             # A token's column of bm25s' score matrix lists the chunks that contain it.
             indptr = self.bm25.scores["indptr"] if self.bm25 is not None else np.zeros(1)
             self._df = np.diff(np.asarray(indptr))
         tid = self._vocab.get(token)
-        df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
+        return int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
+
+    def share(self, token: str) -> float:
+        """The share of chunks that contain the token (0 for a token the corpus lacks)."""
+        return self.df(token) / max(len(self.records), 1)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over chunks (unknown token: the maximum)."""
+        n = max(len(self.records), 1)
+        df = self.df(token)
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:

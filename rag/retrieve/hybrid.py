@@ -131,3 +131,6 @@ class HybridRetriever:
 
     def idf(self, token: str) -> float:
         return self.snapshot.lexical.idf(token)
+
+    def share(self, token: str) -> float:
+        return self.snapshot.lexical.share(token)

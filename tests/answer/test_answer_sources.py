@@ -64,6 +64,9 @@ class FakeSources:
         df = sum(token in tokenize(h.text) for h in self.hits)
         return math.log(1 + (len(self.hits) - df + 0.5) / (df + 0.5))
 
+    def share(self, token: str) -> float:
+        return sum(token in tokenize(h.text) for h in self.hits) / max(len(self.hits), 1)
+
 
 def test_the_extractive_answer_quotes_and_cites_the_canned_sentence() -> None:
     sources = FakeSources([hit("qd", ARTICLE, "青岛5G"), hit("sz", OTHER, "高交会")])
@@ -99,3 +102,24 @@ def test_answer_and_retrieve_never_import_the_engine_and_answer_never_chroma() -
     assert "rag.answer.extractive" in answer_imports  # the walk sees imports at all
     assert not {m for m in answer_imports | retrieve_imports if m.startswith("rag.engine")}
     assert not {m for m in answer_imports if m.startswith(("chromadb", "rag.index"))}
+
+
+def test_a_question_about_a_name_no_retrieved_article_mentions_declines() -> None:
+    sources = FakeSources([hit("qd", ARTICLE, "青岛5G"), hit("sz", OTHER, "高交会")])
+    assert not answer(sources, "青岛建成了多少个5G基站？").abstained
+    ans = answer(sources, "全聚德建成了多少个5G基站？")  # 全聚德: named in no article
+    assert ans.abstained
+    assert "青岛5G" in ans.text  # names the closest articles by title
+
+
+def test_a_common_name_does_not_make_the_subject() -> None:
+    # With the share limit at 0 no name counts as rare: the same question is answered.
+    sources = FakeSources([hit("qd", ARTICLE, "青岛5G"), hit("sz", OTHER, "高交会")])
+    sources.settings = Settings(abstain_name_share=0)
+    assert not answer(sources, "全聚德建成了多少个5G基站？").abstained
+
+
+def test_a_place_name_matches_without_its_administrative_suffix() -> None:
+    text = "截至今年6月，青岛已建成5G基站2.6万个。"  # says 青岛, never 青岛市
+    sources = FakeSources([hit("qd", text, "5G建设"), hit("sz", OTHER, "高交会")])
+    assert not answer(sources, "青岛市建成了多少个5G基站？").abstained
