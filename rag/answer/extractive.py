@@ -20,7 +20,7 @@ Offline answerer, in short:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -33,6 +33,7 @@ from rag.answer.question import (
     question_type,
     quoted_names,
     required_pattern,
+    short_answer,
     type_bonus,
 )
 from rag.answer.sources import Sources
@@ -318,8 +319,15 @@ _DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，"
 
 
 def _compose(
-    chosen: list[_Candidate], script: Script, qtype: str = "what"
+    chosen: list[_Candidate],
+    script: Script,
+    qtype: str = "what",
+    question: str = "",
+    terms: Sequence[str] = (),
 ) -> tuple[str, list[Citation]]:
+    """The answer text: for a number or date question the short answer first ("1.7万个。"),
+    then the quoted sentences, each followed by its [n]; an English question gets English
+    lead-ins around the quoted Chinese."""
     citations: list[Citation] = []
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
@@ -335,7 +343,13 @@ def _compose(
             # "11月19日讯" alone does not say which year: the article's date does.
             sentence = _DATED[script].format(date=c.hit.date) + sentence
         parts.append(f"{sentence}{end}[{n}]")
-    return "".join(parts) if script != "en" else " ".join(parts), citations
+    first = chosen[0]
+    short = short_answer(question, qtype, first.hit.text[first.start : first.end], list(terms))
+    if script == "en":
+        lead = f"Answer: {short} [1]. " if short else ""
+        return f"{lead}From the articles: " + " ".join(parts), citations
+    lead = f"{to_script(short, script)}。[1]" if short else ""
+    return lead + "".join(parts), citations
 
 
 def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -> Answer:
@@ -373,7 +387,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     ):
         return abstain(rw.standalone, script, hits)
     chosen = _select(cands, qtype)
-    text, citations = _compose(chosen, script, qtype)
+    primary = [alts[0] for alts, _w, _parts in terms.groups]
+    text, citations = _compose(chosen, script, qtype, rw.question, primary)
     return Answer(
         text=text,
         citations=citations,

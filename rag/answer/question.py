@@ -228,3 +228,60 @@ FRAME_WORDS = frozenset(
     "单位 机构 方面 情况 具体 地方 地点 时间 名字 名称 内容 问题 哪方面 主要 分别 一共 总共 大约 "
     "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻".split()
 )
+
+
+# ---- the short answer a sentence gives -----------------------------------------------------
+
+_UNITS = (
+    r"%|％|个百分点|個百分點|美元|欧元|歐元|港元|英镑|英鎊|日元|元|"
+    r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種]"
+)
+# A quantity: a number (digits, or Chinese numerals followed by a unit), "多/余" for "more
+# than", a magnitude (万, 亿) and a unit or classifier: "1.7万个", "16.8%", "662亿美元", "50多个".
+_QUANTITY = re.compile(
+    r"(?:(?<![0-9.])[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
+    rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
+)
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}\s*年$")
+_DATE_SPAN = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|(?:19|20)\d{2}\s*年|\d{4}-\d{2}-\d{2}"
+)
+
+
+def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
+    """The few words of `sentence` that answer a number or date question ("1.7万个",
+    "5月26日"), verbatim, or None. Of several, the one nearest the question's terms: a
+    sentence often gives other figures ("建成5G基站1.7万个，...增长20%")."""
+    if qtype == "number":
+        unit = _MEASURE_Q.search(normalize(question))
+        found = [
+            m
+            for m in _QUANTITY.finditer(sentence)
+            if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
+            and (unit is None or m.group(0).strip().endswith(unit.group(1)))
+            and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
+        ]
+        # A bare number with no unit is too bare to stand alone ("2" of "2号线").
+        found = [m for m in found if not m.group(0).strip().isdigit()]
+    elif qtype == "date":
+        found = list(_DATE_SPAN.finditer(sentence))
+    else:
+        return None
+    if not found:
+        return None
+    norm = normalize(sentence)
+    places = (
+        [i for t in terms if t for i in _positions(norm, t)] if len(norm) == len(sentence) else []
+    )
+    if not places:
+        return found[0].group(0).strip()
+    best = min(found, key=lambda m: min(abs(m.start() - p) for p in places))
+    return best.group(0).strip()
+
+
+def _positions(text: str, term: str) -> list[int]:
+    out, i = [], text.find(term)
+    while i >= 0:
+        out.append(i)
+        i = text.find(term, i + 1)
+    return out

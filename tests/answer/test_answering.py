@@ -14,6 +14,7 @@ from rag.answer.question import (
     question_type,
     quoted_names,
     required_pattern,
+    short_answer,
 )
 from rag.text import detect_script, to_simplified
 
@@ -263,3 +264,68 @@ def test_stream_yields_text_then_the_same_answer(seed_engine) -> None:
 def test_unknown_mode_is_rejected(seed_engine) -> None:
     with pytest.raises(rag.InvalidQuestion, match="extractive"):
         seed_engine.ask("青岛建成了多少个5G基站？", mode="magic")
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype", "sentence", "terms", "expected"),
+    [
+        (
+            "青岛建成了多少个5G基站？",
+            "number",
+            "5G基站已建成1.7万个,在全省率先完成。",
+            ["基站"],
+            "1.7万个",
+        ),
+        (
+            "连续多少年排在全国第一？",
+            "number",
+            "数字经济增速连续7年位居全国第一。",
+            ["连续"],
+            "7年",
+        ),
+        # The figure nearest the question's term, not the first one.
+        ("利润下降了多少？", "number", "利润总额33884.6亿元，同比下降16.8%。", ["下降"], "16.8%"),
+        # A count of 个 needs a number of 个, not the 对 before it.
+        (
+            "分布在多少个国家？",
+            "number",
+            "建立起100多对友城,遍布五大州50多个国家,",
+            ["国家"],
+            "50多个",
+        ),
+        # A year is no count; a bare number is no answer.
+        ("有多少人参加？", "number", "2023年的活动在3号馆举行。", ["参加"], None),
+        ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
+        ("论坛是哪一年举办的？", "date", "论坛自2015年起每年举办。", ["论坛"], "2015年"),
+        ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], None),
+    ],
+)
+def test_short_answer_is_the_verbatim_figure_or_date(
+    question: str, qtype: str, sentence: str, terms: list[str], expected: str | None
+) -> None:
+    got = short_answer(question, qtype, sentence, terms)
+    assert got == expected
+    assert got is None or got in sentence
+
+
+def test_a_number_answer_opens_with_the_short_answer_cited(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("青岛建成了多少个5G基站？")
+    assert ans.text.startswith("1.7万个。[1]")
+    assert "1.7万个" in ans.citations[0].quote
+
+
+def test_an_english_answer_has_english_lead_ins_around_the_chinese_quote(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("How many 5G base stations has Qingdao built?")
+    assert ans.text.startswith("Answer: 1.7万个 [1]. From the articles: ")
+    assert ans.citations[0].quote.strip("；;") in ans.text or "5G基站已建成1.7万个" in ans.text
+
+
+def test_a_traditional_question_gets_a_traditional_short_answer(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("青島建成了多少個5G基站？")
+    assert ans.text.startswith("1.7萬個。[1]")
+
+
+def test_a_what_question_has_no_short_answer_first(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("贵州省副省长张敬平在论坛上做了什么？")
+    assert not ans.abstained
+    assert ans.text.startswith(to_simplified(ans.citations[0].quote[:8]))  # the quote first
