@@ -27,7 +27,7 @@ from functools import partial
 from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
-    english_names,
+    english_name_runs,
     proper_names,
     question_places,
     question_type,
@@ -75,6 +75,23 @@ def _subject_missing(
     subjects = [alts for alts in subjects if sources.share(alts[-1]) < share]
     articles = {h.article_id for h in hits}
     return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
+
+
+def _named_in_rare_words(
+    sources: Sources, runs: list[list[tuple[str, ...]]]
+) -> list[tuple[str, ...]]:
+    """Per English name, what an article must contain to mention it: any rendering of its
+    rare words. Word-by-word renderings of a phrase rarely all match ("World Breastfeeding
+    Week": 世界, 母乳喂养, 星期), and a common word (China: 中国, in most passages) says
+    nothing of the subject: "China Hi-Tech Fair" is mentioned by 高交会. A name of common
+    words only requires nothing."""
+    share = sources.settings.abstain_name_share
+    out: list[tuple[str, ...]] = []
+    for run in runs:
+        rare = [g for g in run if all(sources.share(a) < share for a in g)]
+        if rare:
+            out.append(tuple(a for g in rare for a in g))
+    return out
 
 
 def _with_stem(name: str) -> tuple[str, ...]:
@@ -369,7 +386,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             cands = _about_places(cands, places, article)
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
-    names += english_names(rw.question, uses)
+    names += _named_in_rare_words(sources, english_name_runs(rw.question, uses))
     if names:
         # An article that never names what the question asks about cannot answer it.
         cands = [

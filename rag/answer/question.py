@@ -137,24 +137,47 @@ _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
 
 
-def english_names(question: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
-    """Chinese renderings of the capitalised names of an English question ("China Hi-Tech
-    Fair" -> (中国,), (高交会, ...)): one group of alternatives per word or phrase.
+def english_name_runs(
+    question: str, known: Callable[[str], bool] | None
+) -> list[list[tuple[str, ...]]]:
+    """Chinese renderings of the capitalised names of an English question, one list per
+    name ("China Hi-Tech Fair" -> [(中国,), (高交会, ...)]) of one group of alternatives per
+    word or phrase.
 
     Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
-    The question's first word is capitalised as a sentence start, not as a name.
+    The question's first word is capitalised as a sentence start, not as a name; months and
+    weekdays are capitalised by convention.
     """
     if not mostly_latin(question):
         return []
     after_first_word = re.sub(r"^\s*\S+", "", question)
-    out: list[tuple[str, ...]] = []
+    runs: list[list[tuple[str, ...]]] = []
     for m in _CAPITALISED_RUN.finditer(after_first_word):
-        for g in term_groups(m.group(0), known=known):
+        words = [w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR]
+        run: list[tuple[str, ...]] = []
+        for g in term_groups(" ".join(words), known=known) if words else []:
             alts = tuple(normalize(a) for a in g if a and not a.isascii())
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
-            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in out:
-                out.append(alts)
+            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
+                run.append(alts)
+        if run:
+            runs.append(run)
+    return runs
+
+
+def english_names(question: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
+    """Every group of `english_name_runs`, once each, in order."""
+    out: list[tuple[str, ...]] = []
+    for run in english_name_runs(question, known):
+        out += [g for g in run if g not in out]
     return out
+
+
+# Capitalised by English convention, not names.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 
 
 def quoted_names(question: str) -> list[str]:
