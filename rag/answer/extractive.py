@@ -209,7 +209,6 @@ class _Candidate:
     score: float
     coverage: float
     hit: Hit
-    hit_rank: int
     start: int  # offsets in the hit's text
     end: int
 
@@ -247,7 +246,7 @@ def _candidates(
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
-            out.append(_Candidate(score, cov, h, rank, s, e))
+            out.append(_Candidate(score, cov, h, s, e))
     out.sort(key=lambda c: -c.score)
     return out, best_passage
 

