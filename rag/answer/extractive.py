@@ -27,6 +27,7 @@ from functools import partial
 from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
+    asked_noun,
     english_name_runs,
     proper_names,
     question_places,
@@ -378,8 +379,14 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     uses = sources.uses
     article = _article_reader(sources)
     need = required_pattern(rw.question, uses)
-    if need is not None:
-        cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
+    noun = asked_noun(rw.question)
+    if need is not None or noun:
+        if need is not None:
+            cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
+        if noun and not uses(noun):
+            # "常住人口是多少" asks for the 常住人口: articles that never use the word give
+            # other figures. (Within the articles a sentence may say it in other words.)
+            cands = []
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).

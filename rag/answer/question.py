@@ -201,6 +201,25 @@ def proper_names(question: str) -> list[str]:
     return out
 
 
+_COPULAS = frozenset("是 为 為 有 共有 约为 約為".split())
+_ASKING = frozenset("多少 谁 誰 几 幾".split())
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun a Chinese question asks the value of: "<noun>是多少/是谁" ("上海的常住人口是
+    多少" -> 常住人口, "贵阳的市长是谁" -> 市长), else None. Only this copula form: elsewhere
+    the noun before the question word is not reliably what is asked."""
+    import jieba.posseg
+
+    words = [(w, f) for w, f in jieba.posseg.cut(normalize(question)) if w.strip()]
+    for i in range(2, len(words)):
+        if words[i][0] in _ASKING and words[i - 1][0] in _COPULAS:
+            word, flag = words[i - 2]
+            if flag.startswith("n") and len(word) >= 2 and word not in FRAME_WORDS:
+                return word
+    return None
+
+
 def question_places(question: str) -> list[str]:
     """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
     import jieba.posseg

@@ -9,6 +9,7 @@ import pytest
 import rag
 from rag.answer.extractive import names_place
 from rag.answer.question import (
+    asked_noun,
     english_name_runs,
     question_places,
     question_type,
@@ -349,3 +350,22 @@ def test_a_name_is_mentioned_by_any_of_its_rare_words(seed_engine) -> None:  # t
         "How many visitors attended the smart city exhibition at the 25th China Hi-Tech Fair?"
     )
     assert ans.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("上海2023年的常住人口是多少？", "常住人口"),
+        ("贵阳的市长是谁？", "市长"),
+        ("死亡人数是多少？", "人数"),
+        ("率领代表团的是谁？", None),  # no noun right before 是谁
+        ("利润下降了多少？", None),  # not the copula form
+    ],
+)
+def test_asked_noun_is_the_noun_before_is_how_much_or_who(question: str, noun: str | None) -> None:
+    assert asked_noun(question) == noun
+
+
+def test_a_question_asking_for_something_no_article_mentions_declines(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # The seed articles name 上海 (an award winner) and give figures, but no 常住人口.
+    assert seed_engine.ask("上海2023年的常住人口是多少？").abstained
