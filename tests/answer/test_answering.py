@@ -369,3 +369,10 @@ def test_asked_noun_is_the_noun_before_is_how_much_or_who(question: str, noun: s
 def test_a_question_asking_for_something_no_article_mentions_declines(seed_engine) -> None:  # type: ignore[no-untyped-def]
     # The seed articles name 上海 (an award winner) and give figures, but no 常住人口.
     assert seed_engine.ask("上海2023年的常住人口是多少？").abstained
+
+
+def test_when_is_a_frame_not_a_topic(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # 时候 of 什么时候 is no topic word: it weighed more than 数博会 and made this decline.
+    ans = seed_engine.ask("数博会是什么时候举办的？")
+    assert not ans.abstained
+    assert any("博会" in c.quote or "博會" in c.quote for c in ans.citations)
