@@ -11,6 +11,7 @@ from typing import Any
 from rag.answer.extractive import extractive
 from rag.answer.request import prepare
 from rag.answer.sources import Sources
+from rag.answer.summary import SUMMARY_PASSAGES, asks_summary, summarize
 from rag.errors import InvalidQuestion, ModelUnavailable
 from rag.retrieve.query import Filters
 from rag.types import Answer
@@ -45,6 +46,23 @@ def _mode(sources: Sources, mode: str | None) -> str:
     return mode
 
 
+def offline_answer(
+    sources: Sources,
+    question: str,
+    history: list[dict[str, str]] | None,
+    k: int | None,
+    filters: Filters | Mapping[str, Any] | None,
+) -> Answer:
+    """The offline answer: a summary when the question asks for one, else extractive."""
+    summary = isinstance(question, str) and asks_summary(question)
+    # A summary reads whole articles: by default the passages of one deep search.
+    k = SUMMARY_PASSAGES if summary and k is None else k
+    rw, script, hits = prepare(sources, question, history, k, filters)
+    if summary:
+        return summarize(sources, rw, script, hits, filters=Filters.coerce(filters))
+    return extractive(sources, rw, script, hits)
+
+
 def answer_stream(
     sources: Sources,
     question: str,
@@ -66,14 +84,12 @@ def answer_stream(
         except ModelUnavailable as exc:
             notice = f"{exc}; answered offline instead"
             log.warning(notice)
-            rw, script, hits = prepare(sources, question, history, k, filters)
-            ans = extractive(sources, rw, script, hits)
+            ans = offline_answer(sources, question, history, k, filters)
             ans = Answer(**{**ans.__dict__, "notice": notice})
             yield ans.text
             yield ans
             return
-    rw, script, hits = prepare(sources, question, history, k, filters)
-    ans = extractive(sources, rw, script, hits)
+    ans = offline_answer(sources, question, history, k, filters)
     for part in re.split(r"(?<=\])", ans.text):
         if part:
             yield part
