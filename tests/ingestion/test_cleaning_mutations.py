@@ -20,7 +20,7 @@ MUTATE = f"""
 import dataclasses, importlib, sys
 sys.path.insert(0, {str(TESTS)!r})
 from rag.ingestion import line_rules, metadata_rules, prose_rules, rules
-from rag.ingestion import boilerplate, cleaning, dates, metadata, prose
+from rag.ingestion import boilerplate, cleaning, dates, metadata, prose, titles
 import test_cleaning_rules
 
 NEVER = r"(?!x)x"
@@ -42,7 +42,7 @@ def build(name):
     for module in MODULES:
         for attr, value in SAVED[module].items():
             setattr(module, attr, without(value, name))
-    for module in (dates, prose, boilerplate, metadata, cleaning):
+    for module in (dates, prose, boilerplate, metadata, titles, cleaning):
         importlib.reload(module)
     return importlib.reload(test_cleaning_rules)
 

@@ -13,6 +13,7 @@ import pytest
 from rag.ingestion import line_rules, metadata_rules, prose_rules
 from rag.ingestion.cleaning import clean, extract_metadata, normalize_date
 from rag.ingestion.rules import Rule
+from rag.ingestion.titles import derive_title
 
 TABLES: dict[str, tuple[Rule, ...]] = {
     **line_rules.TABLES,
@@ -72,6 +73,11 @@ def date_of(raw: str) -> str:
 
 def url_of(raw: str) -> str:
     return extract_metadata(raw).url
+
+
+def skipped(piece: str, story: str) -> Case:
+    """`piece` opens the lead and the title is read from the `story` after it."""
+    return Case(piece, piece + story, story.rstrip("。"), run=derive_title)
 
 
 CASES: dict[str, Case] = {
@@ -194,6 +200,108 @@ CASES: dict[str, Case] = {
         f"新华社北京2023年5月27日电 {BODY}",
         "2023-05-27",
         run=date_of,
+    ),
+    "yearless_dateline": Case(
+        "新华社北京7月27日电",
+        f"新华社北京7月27日电 2023年7月27日，国家防总召开会商会。{BODY}",
+        "2023-07-27",
+        run=date_of,
+    ),
+    # TITLE_SKIPS
+    "title_dateline": skipped("新华社北京7月27日电（记者张三）", "国家防总部署防汛工作。"),
+    "title_flash": skipped("本报讯（记者张三）", "市政府召开防汛工作会议。"),
+    "title_outlet_message": skipped("央视网消息：", "台风“杜苏芮”将在福建沿海登陆。"),
+    "title_reported_by": skipped("据新加坡《联合早报》报道，", "新加坡政府执行死刑。"),
+    "title_learned": skipped("记者从司法部获悉，", "新版国家行政法规库正式上线运行。"),
+    "title_source_label": skipped("来源：", "国家统计局发布7月份国民经济运行情况。"),
+    "title_source_colon": skipped("据外交部网站：", "王毅会见俄罗斯联邦安全会议秘书。"),
+    "title_cause": skipped("受台风“卡努”影响，", "俄罗斯远东9个城市宣布进入紧急状态。"),
+    "title_bracket_tag": skipped("【环球网报道】", "美国宣布对乌新一轮军援。"),
+    "title_byline": skipped("每经编辑 张锦河 ", "美国纽约联合广场发生骚乱。"),
+    "title_time": skipped("8月6日，", "推特强行占用了一名用户的账号。"),
+    "title_photo_credit": skipped("图为航拍的高速公路。张三 摄 ", "青海西察高速公路正式通车。"),
+    "title_caption": skipped("图：法院周边设置了路障。", "美国前总统特朗普出庭受审。"),
+    "title_opening_quote": Case(
+        "“一定要保证安全，严格遵守规定……”检",
+        "“一定要保证安全，严格遵守规定……”检查组在施工现场检查高处作业安全。",
+        "检查组在施工现场检查高处作业安全",
+        run=derive_title,
+    ),
+    "title_label": skipped("题：", "支持京津冀防汛救灾两部门下达救灾资金。"),
+    "title_reprint": skipped("本文转自九派新闻；", "云南省文化和旅游厅发布情况通报。"),
+    # TITLE_ENDS
+    "headline_dateline": Case(
+        "中新网北京8月16日电",
+        "恒大地产突遭立案调查中新网北京8月16日电 恒大地产集团发布公告。",
+        "恒大地产突遭立案调查",
+        run=derive_title,
+    ),
+    "headline_flash": Case(
+        "观点网讯",
+        "亚朵公布第二季度营收10.93亿元观点网讯：8月17日，亚朵集团发布财报。",
+        "亚朵公布第二季度营收10.93亿元",
+        run=derive_title,
+    ),
+    "headline_byline": Case(
+        "极目新闻记者",
+        "分手后敲诈前女友24万元，“前男友”被判刑极目新闻记者 赵贝 恋爱时浓情蜜意，分手后竟殴打前女友。",
+        "分手后敲诈前女友24万元，“前男友”被判刑",
+        run=derive_title,
+    ),
+    "headline_reporter": Case(
+        "记者近日从",
+        "暑期兼职应警惕 勿成“两卡”犯罪“工具人”记者近日从青秀区人民检察院获悉，多名大学生涉案。",
+        "暑期兼职应警惕 勿成“两卡”犯罪“工具人”",
+        run=derive_title,
+    ),
+    "headline_reported": Case(
+        "据英国《镜报》8月14日报道",
+        "82岁老妇与闯入家中的黑熊搏斗 幸运的只是轻微擦伤据英国《镜报》8月14日报道，近日，一只熊闯入民宅。",
+        "82岁老妇与闯入家中的黑熊搏斗 幸运的只是轻微擦伤",
+        run=derive_title,
+    ),
+    "headline_time": Case(
+        "8月16日，",
+        "恒大地产突遭立案调查 此前公告引发传言8月16日，恒大地产集团发布公告。",
+        "恒大地产突遭立案调查 此前公告引发传言",
+        run=derive_title,
+    ),
+    "headline_clock": Case(
+        "2023-07-28 10:07",
+        "五角大楼否认美国政府拥有UFO 戴维·格鲁什证词曝光2023-07-28 10:07:59 据报道，"
+        "一位前美国空军情报官员在国会作证。",
+        "五角大楼否认美国政府拥有UFO 戴维·格鲁什证词曝光",
+        run=derive_title,
+    ),
+    "headline_purpose": Case(
+        "活动为进一步",
+        "南川开展暑期儿童主题研学活动为进一步丰富儿童暑期生活，南川区妇联组织研学活动。",
+        "南川开展暑期儿童主题研学活动",
+        run=derive_title,
+    ),
+    "headline_tag": Case(
+        "【",
+        "德国游客推倒意大利百年雕像【新华社微特稿】意大利北部一座别墅酒店的经理3日说。",
+        "德国游客推倒意大利百年雕像",
+        run=derive_title,
+    ),
+    "headline_source": Case(
+        " 来源：",
+        "安徽省全椒县举行烈属结对认亲签约仪式 来源：省退役军人事务厅 近日，全椒县举行签约仪式。",
+        "安徽省全椒县举行烈属结对认亲签约仪式",
+        run=derive_title,
+    ),
+    "headline_original": Case(
+        "原标题：",
+        "厦门港与新加坡港缔结友好港原标题：厦门港与新加坡港缔结友好港 将在航线开辟等方面加强合作。",
+        "厦门港与新加坡港缔结友好港",
+        run=derive_title,
+    ),
+    "headline_gap": Case(
+        "   ",
+        "暑运过半 长三角铁路发送旅客超8100万人次   铁路部门表示，暑运以来客流旺盛。",
+        "暑运过半 长三角铁路发送旅客超8100万人次",
+        run=derive_title,
     ),
     # SOURCE_RULES
     "source_field": Case(
