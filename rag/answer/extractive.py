@@ -73,9 +73,20 @@ def _subject_missing(
     spans articles."""
     share = sources.settings.abstain_name_share
     subjects = [_with_stem(n) for n in proper_names(question)]
-    subjects = [alts for alts in subjects if sources.share(alts[-1]) < share]
+    subjects = [
+        alts
+        for alts in subjects
+        if sources.share(alts[-1]) < share and not _common_compound(sources, alts[-1], share)
+    ]
     articles = {h.article_id for h in hits}
     return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
+
+
+def _common_compound(sources: Sources, name: str, share: float) -> bool:
+    """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
+    institution the articles may name otherwise (英国央行), not a specific subject."""
+    parts = [p for p in tokenize(name) if p != name and len(p) >= 2]
+    return bool(parts) and all(sources.share(p) >= share for p in parts)
 
 
 def _named_in_rare_words(

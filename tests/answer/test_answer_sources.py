@@ -123,3 +123,12 @@ def test_a_place_name_matches_without_its_administrative_suffix() -> None:
     text = "截至今年6月，青岛已建成5G基站2.6万个。"  # says 青岛, never 青岛市
     sources = FakeSources([hit("qd", text, "5G建设"), hit("sz", OTHER, "高交会")])
     assert not answer(sources, "青岛市建成了多少个5G基站？").abstained
+
+
+def test_a_generic_institution_of_common_words_is_no_subject() -> None:
+    # 中央银行 (central bank) is made of words every passage here uses (中央, 银行): the
+    # articles may say 央行; only a specific, rare name must be named.
+    text = "中央决定，银行利率上调。英国央行宣布，将基准利率从5%上调至5.25%。"
+    other = "中央部署工作。银行业稳健运行。"
+    sources = FakeSources([hit("uk", text, "英国央行加息"), hit("cn", other, "银行业")])
+    assert not answer(sources, "英国中央银行将基准利率上调至多少？").abstained
