@@ -64,6 +64,10 @@ _SAME_PLACE = {
 }
 
 
+# A question, as opposed to a list of keywords: a question mark or a question word.
+_ASKS = re.compile(r"[?？]|吗|嗎|呢|什么|什麼|哪|谁|誰|多少|几|幾|如何|怎么|怎麼|是否|何")
+
+
 def _subject_missing(
     sources: Sources, question: str, hits: list[Hit], article: Callable[[str], str]
 ) -> bool:
@@ -71,6 +75,8 @@ def _subject_missing(
     name is what the question is about ("全聚德的营收"); a common one (中国, 城市, in many
     passages) only sets the scene. Any retrieved article may name it: a two-part question
     spans articles."""
+    if not _ASKS.search(question):
+        return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
     share = sources.settings.abstain_name_share
     subjects = [_with_stem(n) for n in proper_names(question)]
     subjects = [

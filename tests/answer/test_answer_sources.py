@@ -132,3 +132,11 @@ def test_a_generic_institution_of_common_words_is_no_subject() -> None:
     other = "中央部署工作。银行业稳健运行。"
     sources = FakeSources([hit("uk", text, "英国央行加息"), hit("cn", other, "银行业")])
     assert not answer(sources, "英国中央银行将基准利率上调至多少？").abstained
+
+
+def test_keywords_are_searched_not_questioned_about_their_names() -> None:
+    # No question word: a keyword list asks for what matches it; 全聚德 named in no article
+    # does not make it decline as the question "全聚德建成了多少个5G基站？" does.
+    sources = FakeSources([hit("qd", ARTICLE, "青岛5G"), hit("sz", OTHER, "高交会")])
+    assert not answer(sources, "青岛 5G基站 全聚德").abstained
+    assert answer(sources, "全聚德建成了多少个5G基站？").abstained
