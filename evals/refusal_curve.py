@@ -6,7 +6,7 @@ answerable; others are left out), as in ../shared/benchmarks/crud-dev.
 
     RAG_INDEX_DIR=/tmp/crud-idx python evals/refusal_curve.py \\
         ../shared/benchmarks/crud-dev/questions.jsonl ../shared/benchmarks/crud-dev/questions-en.jsonl \\
-        --audit ../shared/benchmarks/crud-dev/audit.jsonl --out evals/reports/refusal-curve.md
+        --audit ../shared/benchmarks/crud-dev/audit.jsonl --out evals/refusal/refusal-curve.md
 """
 
 from __future__ import annotations
