@@ -380,7 +380,7 @@ def _compose(
     first = chosen[0]
     short = short_answer(question, qtype, first.hit.text[first.start : first.end], list(terms))
     if script == "en":
-        lead = f"Answer: {short} [1]. " if short else ""
+        lead = f"Answer: {short}.[1] " if short else ""
         return f"{lead}From the articles: " + " ".join(parts), citations
     lead = f"{to_script(short, script)}。[1]" if short else ""
     return lead + "".join(parts), citations

@@ -321,7 +321,7 @@ def test_a_number_answer_opens_with_the_short_answer_cited(seed_engine) -> None:
 
 def test_an_english_answer_has_english_lead_ins_around_the_chinese_quote(seed_engine) -> None:  # type: ignore[no-untyped-def]
     ans = seed_engine.ask("How many 5G base stations has Qingdao built?")
-    assert ans.text.startswith("Answer: 1.7万个 [1]. From the articles: ")
+    assert ans.text.startswith("Answer: 1.7万个.[1] From the articles: ")
     assert ans.citations[0].quote.strip("；;") in ans.text or "5G基站已建成1.7万个" in ans.text
 
 
