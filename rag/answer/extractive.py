@@ -29,6 +29,7 @@ from rag.answer.question import (
     FRAME_WORDS,
     asked_noun,
     english_name_runs,
+    is_question,
     proper_names,
     question_places,
     question_type,
@@ -64,10 +65,6 @@ _SAME_PLACE = {
 }
 
 
-# A question, as opposed to a list of keywords: a question mark or a question word.
-_ASKS = re.compile(r"[?？]|吗|嗎|呢|什么|什麼|哪|谁|誰|多少|几|幾|如何|怎么|怎麼|是否|何")
-
-
 def _subject_missing(
     sources: Sources, question: str, hits: list[Hit], article: Callable[[str], str]
 ) -> bool:
@@ -75,7 +72,7 @@ def _subject_missing(
     name is what the question is about ("全聚德的营收"); a common one (中国, 城市, in many
     passages) only sets the scene. Any retrieved article may name it: a two-part question
     spans articles."""
-    if not _ASKS.search(question):
+    if not is_question(question):
         return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
     share = sources.settings.abstain_name_share
     subjects = [_with_stem(n) for n in proper_names(question)]
@@ -123,7 +120,7 @@ def _with_stem(name: str) -> tuple[str, ...]:
 def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
     """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
     本市 ... and its article names it."""
-    stem = place[:-1] if place[-1] in _SAME_PLACE and len(place) > 2 else place
+    stem = _with_stem(place)[-1]
     if stem in passage:
         return True
     kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)

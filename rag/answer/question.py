@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from rag.retrieve.translate import mostly_latin, term_groups
 from rag.text import normalize, tokenize
@@ -186,21 +187,39 @@ _BROAD_PLACES = frozenset("中国 全国 国内 国外 海外 全球 世界 我�
 _NAME_TAGS = frozenset({"nr", "nrt", "ns", "nt", "nz"})
 
 
-def proper_names(question: str) -> list[str]:
-    """The question's proper names (people, places, organisations, other names: jieba's
-    tags), normalised, at least two characters, without country-wide places and without
-    quoted names (`quoted_names` has those)."""
+@lru_cache(maxsize=256)
+def _tagged(question: str) -> tuple[tuple[str, str], ...]:
+    """The question's words with jieba's part-of-speech tags, normalised, spaces out. One
+    cut per question: the name, place and asked-noun rules all read it."""
     import jieba.posseg
 
+    return tuple((w, f) for w, f in jieba.posseg.cut(normalize(question)) if w.strip())
+
+
+def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
+    """The question's words of these tags, at least two characters, without country-wide
+    places and without quoted names (`quoted_names` has those), each once."""
     inside_quotes = "".join(quoted_names(question))
     out: list[str] = []
-    for word, flag in jieba.posseg.cut(normalize(question)):
-        if flag in _NAME_TAGS and len(word) >= 2 and word not in _BROAD_PLACES:
+    for word, flag in _tagged(question):
+        if flag in tags and len(word) >= 2 and word not in _BROAD_PLACES:
             if word not in inside_quotes and word not in out:
                 out.append(word)
     return out
 
 
+def proper_names(question: str) -> list[str]:
+    """The question's proper names (people, places, organisations, other names: jieba's
+    tags), normalised."""
+    return _tagged_names(question, _NAME_TAGS)
+
+
+def question_places(question: str) -> list[str]:
+    """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
+    return _tagged_names(question, _PLACE_TAGS)
+
+
+_PLACE_TAGS = frozenset({"ns"})
 _COPULAS = frozenset("是 为 為 有 共有 约为 約為".split())
 _ASKING = frozenset("多少 谁 誰 几 幾".split())
 
@@ -209,9 +228,7 @@ def asked_noun(question: str) -> str | None:
     """The noun a Chinese question asks the value of: "<noun>是多少/是谁" ("上海的常住人口是
     多少" -> 常住人口, "贵阳的市长是谁" -> 市长), else None. Only this copula form: elsewhere
     the noun before the question word is not reliably what is asked."""
-    import jieba.posseg
-
-    words = [(w, f) for w, f in jieba.posseg.cut(normalize(question)) if w.strip()]
+    words = _tagged(question)
     for i in range(2, len(words)):
         if words[i][0] in _ASKING and words[i - 1][0] in _COPULAS:
             word, flag = words[i - 2]
@@ -220,17 +237,13 @@ def asked_noun(question: str) -> str | None:
     return None
 
 
-def question_places(question: str) -> list[str]:
-    """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
-    import jieba.posseg
+# A question, as opposed to a list of keywords: a question mark or a question word.
+_ASKS = re.compile(r"[?？]|吗|嗎|呢|什么|什麼|哪|谁|誰|多少|几|幾|如何|怎么|怎麼|是否|何")
 
-    inside_quotes = "".join(quoted_names(question))
-    out: list[str] = []
-    for word, flag in jieba.posseg.cut(normalize(question)):
-        if flag == "ns" and len(word) >= 2 and word not in _BROAD_PLACES:
-            if word not in inside_quotes and word not in out:
-                out.append(word)
-    return out
+
+def is_question(text: str) -> bool:
+    """Whether the text asks something (a question mark or word), not lists keywords."""
+    return bool(_ASKS.search(text))
 
 
 def question_type(question: str) -> str:
