@@ -151,19 +151,8 @@ class Engine:
         """Counts, model and build time of the open index."""
         current = self._current()
         m = current.snapshot.manifest
-        return IndexInfo(
-            index_dir=str(self.settings.index_dir),
-            articles=m.articles,
-            chunks=m.chunks,
-            embed_model=m.embed_model,
-            fallback_model=m.fallback_model,
-            built_at=m.built_at,
-            chunk_size=m.chunk_size,
-            chunk_overlap=m.chunk_overlap,
-            backend=m.backend,
-            vectors=m.chunks if m.vectors_complete else current.store.count(),
-            vectors_complete=m.vectors_complete,
-        )
+        vectors = m.chunks if m.vectors_complete else current.store.count()
+        return m.info(self.settings.index_dir, vectors)
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article with its metadata, sorted by id."""

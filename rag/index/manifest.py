@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import IndexCorrupted
+from rag.types import IndexInfo
 
 MANIFEST = "manifest.json"
 REBUILD_MANIFEST = "manifest.rebuild.json"
@@ -57,6 +58,25 @@ class Manifest:
     @property
     def articles(self) -> int:
         return len(self.files)
+
+    def info(
+        self, index_dir: Path | str, vectors: int, problems: list[str] | None = None
+    ) -> IndexInfo:
+        """What this manifest says of its index, with `vectors` chunks that have a vector."""
+        return IndexInfo(
+            index_dir=str(index_dir),
+            articles=self.articles,
+            chunks=self.chunks,
+            embed_model=self.embed_model,
+            fallback_model=self.fallback_model,
+            built_at=self.built_at,
+            chunk_size=self.chunk_size,
+            chunk_overlap=self.chunk_overlap,
+            problems=problems or [],
+            backend=self.backend,
+            vectors=vectors,
+            vectors_complete=self.vectors_complete,
+        )
 
     def lexical_dir(self, index_dir: Path) -> Path:
         return index_dir / (self.lexical or f"lexical-{self.generation}")

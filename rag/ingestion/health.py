@@ -39,20 +39,7 @@ def index_info(settings: Settings) -> IndexInfo:
             vectors = open_store(settings, create=False, collection=manifest.collection).count()
         except RagError:
             vectors = 0
-    return IndexInfo(
-        str(index_dir),
-        manifest.articles,
-        manifest.chunks,
-        manifest.embed_model,
-        manifest.fallback_model,
-        manifest.built_at,
-        manifest.chunk_size,
-        manifest.chunk_overlap,
-        problems,
-        manifest.backend,
-        vectors,
-        manifest.vectors_complete,
-    )
+    return manifest.info(index_dir, vectors, problems)
 
 
 def check_index(settings: Settings) -> list[str]:
