@@ -37,10 +37,11 @@ from rag.answer.question import (
     required_pattern,
     short_answer,
     type_bonus,
+    without_dates,
 )
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
-from rag.retrieve.translate import mostly_latin, term_groups
+from rag.retrieve.translate import mostly_latin
 from rag.text import Script, content_terms, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
 
@@ -200,7 +201,7 @@ def _terms(sources: Sources, rw: Rewrite) -> _Terms:
     found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
     for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
         if mostly_latin(text):
-            groups = [tuple(normalize(t) for t in g) for g in term_groups(text, known=lex.uses)]
+            groups = [tuple(normalize(t) for t in g) for g in lex.translate(text)]
         else:
             groups = [(t,) for t in _drop_frames(content_terms(text), lex)]
         for alts in groups:
@@ -392,11 +393,15 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     cands, best_passage = _candidates(hits, terms, qtype, rw.question)
     uses = sources.uses
     article = _article_reader(sources)
-    need = required_pattern(rw.question, uses)
+    need = required_pattern(rw.question, sources.translate)
     noun = asked_noun(rw.question)
     if need is not None or noun:
         if need is not None:
-            cands = [c for c in cands if need.search(normalize(c.hit.text[c.start : c.end]))]
+            cands = [
+                c
+                for c in cands
+                if need.search(without_dates(normalize(c.hit.text[c.start : c.end])))
+            ]
         if noun and not uses(noun):
             # "常住人口是多少" asks for the 常住人口: articles that never use the word give
             # other figures. (Within the articles a sentence may say it in other words.)
@@ -406,7 +411,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             cands = _about_places(cands, places, article)
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
-    names += _named_in_rare_words(sources, english_name_runs(rw.question, uses))
+    names += _named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if names:
         # An article that never names what the question asks about cannot answer it.
         cands = [

@@ -8,8 +8,11 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from rag.retrieve.translate import mostly_latin, term_groups
+from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
 from rag.text import normalize, tokenize
+
+# An English text's Chinese term groups as the corpus writes them (`Sources.translate`).
+Translate = Callable[[str], list[tuple[str, ...]]]
 
 # ---- question types -------------------------------------------------------------------
 
@@ -91,19 +94,21 @@ _ANY_NUMBER = re.compile(rf"{_NUM}")
 # past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
 _COUNTED_EN = re.compile(
     r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|been|of|in|"
-    r"at|on|for|from|with|by|to|than)\b|\w+ed\b)[\w'-]+\s*){1,5})",
+    r"at|on|for|from|with|by|to|than|"
+    + "|".join(sorted(PAST_FORMS))  # "exhibitors took part": an irregular past also ends it
+    + r")\b|\w+ed\b)[\w'-]+\s*){1,5})",
     re.I,
 )
 
 
-def required_pattern(
-    question: str, known: Callable[[str], bool] | None = None
-) -> re.Pattern[str] | None:
+def required_pattern(question: str, translate: Translate | None = None) -> re.Pattern[str] | None:
     """What a sentence must contain to answer a count, amount or percentage question, if
-    anything. `known` (does the corpus use a word?) picks the senses of an English noun.
+    anything. `translate` (`Sources.translate`) picks the senses the corpus uses of an
+    English noun.
 
     Matched against normalised (simplified, half-width) text.
     """
+    asked = question  # as written: a capital marks an English name ("Afghan")
     question = normalize(question)
     if _PERCENT_Q.search(question):
         return re.compile(r"[%％]|百分之|百分点|個百分點")
@@ -118,13 +123,13 @@ def required_pattern(
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
         if words and words[0] not in FRAME_WORDS:
             return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
-    m = _HOW_MANY_EN.search(question)
+    m = _HOW_MANY_EN.search(asked)
     if m:
         # "How many visitors attended ...": a number, and the counted thing in one sentence;
         # English noun phrases end in their head ("innovative application scenarios": 场景),
         # so the phrase's last term stands for it.
-        phrase = _COUNTED_EN.match(question[m.end() :])
-        groups = term_groups(phrase.group(1), known=known) if phrase else []
+        phrase = _COUNTED_EN.match(asked[m.end() :])
+        groups = _groups(phrase.group(1), translate) if phrase else []
         alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
         if alts:
             either = "|".join(re.escape(a) for a in alts)
@@ -138,9 +143,7 @@ _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
 
 
-def english_name_runs(
-    question: str, known: Callable[[str], bool] | None
-) -> list[list[tuple[str, ...]]]:
+def english_name_runs(question: str, translate: Translate | None) -> list[list[tuple[str, ...]]]:
     """Chinese renderings of the capitalised names of an English question, one list per
     name ("China Hi-Tech Fair" -> [(中国,), (高交会, ...)]) of one group of alternatives per
     word or phrase.
@@ -156,7 +159,7 @@ def english_name_runs(
     for m in _CAPITALISED_RUN.finditer(after_first_word):
         words = [w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR]
         run: list[tuple[str, ...]] = []
-        for g in term_groups(" ".join(words), known=known) if words else []:
+        for g in _groups(" ".join(words), translate) if words else []:
             alts = tuple(normalize(a) for a in g if a and not a.isascii())
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
             if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
@@ -164,6 +167,10 @@ def english_name_runs(
         if run:
             runs.append(run)
     return runs
+
+
+def _groups(text: str, translate: Translate | None) -> list[tuple[str, ...]]:
+    return translate(text) if translate is not None else term_groups(text)
 
 
 # Capitalised by English convention, not names.
@@ -290,6 +297,21 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}\s*年$")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# Dates and clock times, whose digits count nothing: "8月3日", "2023年", "12时30分".
+_DATE_OR_TIME = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|\d{1,2}\s*[日号號]|"
+    r"\d{1,2}\s*[时時点點](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}"
+)
+
+
+def without_dates(text: str) -> str:
+    """`text` with its dates and clock times blanked: a count question's number is no date
+    ("当地时间8月3日...启幕" gives no number of exhibitors)."""
+    return _DATE_OR_TIME.sub(" ", text)
+
+
+_ASKS_YEAR = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)
 _DATE_SPAN = re.compile(
     r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|(?:19|20)\d{2}\s*年|\d{4}-\d{2}-\d{2}"
 )
@@ -312,6 +334,9 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         found = [m for m in found if not m.group(0).strip().isdigit()]
     elif qtype == "date":
         found = list(_DATE_SPAN.finditer(sentence))
+        if _ASKS_YEAR.search(question):
+            # "哪一年": the year, not the day ("2023年", of "2023年7月20日").
+            found = list(_YEAR.finditer(sentence))
     else:
         return None
     if not found:

@@ -38,6 +38,11 @@ class Sources(Protocol):
         """The token's inverse document frequency in the corpus."""
         ...
 
+    def translate(self, text: str) -> list[tuple[str, ...]]:
+        """An English text's Chinese terms, one group of alternatives per term, in the words
+        the corpus uses (romanised names read as the articles' names)."""
+        ...
+
     def share(self, token: str) -> float:
         """The share of passages that contain the token (0: the corpus lacks it)."""
         ...

@@ -23,7 +23,7 @@ from rag.answer.citations import citation
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
 from rag.retrieve.query import Filters
-from rag.retrieve.translate import mostly_latin, term_groups
+from rag.retrieve.translate import mostly_latin
 from rag.text import (
     ENGLISH_QUERY_STOPWORDS,
     Script,
@@ -195,9 +195,7 @@ def topic_of(sources: Sources, rw: Rewrite) -> Topic | None:
     if not text:
         return None
     if mostly_latin(text):
-        alternatives = [
-            tuple(normalize(a) for a in g) for g in term_groups(text, known=sources.uses)
-        ]
+        alternatives = [tuple(normalize(a) for a in g) for g in sources.translate(text)]
     else:
         alternatives = [(t,) for t in content_terms(text) if t not in CHINESE_FRAME_WORDS]
     groups: dict[tuple[str, ...], float] = {}

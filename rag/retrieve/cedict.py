@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -47,6 +47,10 @@ _SKIP = tuple(
 )
 _LEADING = ("to ", "a ", "an ", "the ")
 _CONNECTORS = frozenset("of for and the in on at de du la von van".split())
+_MIN_SURNAME = 4  # letters
+# A person's entry opens with the name and then a comma (after the dates in brackets):
+# "Donald Trump (1946-), American business magnate".
+_PERSON = re.compile(r"^\s*((?:[A-Z][a-z]+ ){1,2}[A-Z][a-z]+)\s*,")
 _MAX_WORDS = 5  # longer glosses are descriptions, not translations
 _POS_COST = 3.0  # a verb sense for a noun, or a noun sense for a verb form
 # Rank tiers, lower first: words jieba knows (whole glosses, then names at the head of a
@@ -92,6 +96,41 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "deputy mayor": ("副市长",),
     "billion": ("亿",),
     "yuan": ("元",),
+    # The English of China's official statistics and policy news.
+    "year on year": ("同比",),
+    "month on month": ("环比",),
+    "above designated size": ("规模以上",),
+    "first half": ("上半年",),
+    "interest rate": ("利率",),
+    "benchmark interest rate": ("基准利率",),
+}
+
+
+# Abbreviations that news writes in Chinese. They replace CC-CEDICT's senses of the same
+# letters, which are slang ("UK": 腐国) or the English word ("who": 何人).
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "uk": ("英国",),
+    "us": ("美国",),
+    "usa": ("美国",),
+    "eu": ("欧盟",),
+    "un": ("联合国",),
+    "nato": ("北约",),
+    "who": ("世卫组织", "世界卫生组织"),
+    "imf": ("国际货币基金组织",),
+    "wto": ("世贸组织", "世界贸易组织"),
+    "asean": ("东盟",),
+    "brics": ("金砖国家",),
+    "g7": ("七国集团",),
+    "g20": ("二十国集团",),
+    "gdp": ("国内生产总值", "GDP"),
+    "cpi": ("居民消费价格", "CPI"),
+    "ppi": ("工业生产者出厂价格", "PPI"),
+    "pmi": ("采购经理指数", "PMI"),
+    "csrc": ("证监会",),
+    "pboc": ("人民银行", "央行"),
+    "sco": ("上合组织", "上海合作组织"),
+    "opec": ("欧佩克",),
+    "ai": ("人工智能",),
 }
 
 
@@ -101,12 +140,15 @@ class Dictionary:
 
     `postings` maps an English gloss (lower case, words joined by one space) to
     (rank, headword, is_verb_sense) triples, lower rank first once sorted; `names` maps a
-    toneless pinyin ("guizhou") to (-frequency, headword) of proper-name entries.
+    toneless pinyin ("guizhou") to (-frequency, headword) of proper-name entries, and
+    `persons` the last word of a name that heads a gloss ("Donald Trump, ..." -> "trump")
+    to (-frequency, headword): news names people by surname.
     """
 
     postings: dict[str, list[tuple[float, str, bool]]]
     names: dict[str, list[tuple[int, str]]]
     max_words: int
+    persons: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
         return key in self.postings
@@ -136,6 +178,10 @@ class Dictionary:
     def pinyin(self, word: str) -> tuple[str, ...]:
         """Proper names whose toneless pinyin is `word` ("guizhou" -> 贵州), commonest first."""
         return tuple(head for _, head in sorted(self.names.get(word, ())))
+
+    def person(self, word: str) -> tuple[str, ...]:
+        """Names whose English form ends in `word` ("trump" -> 特朗普), commonest first."""
+        return tuple(head for _, head in sorted(self.persons.get(word, ())))
 
 
 _lock = threading.Lock()
@@ -179,9 +225,10 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
     """Invert CC-CEDICT text: English gloss -> ranked headwords, toneless pinyin -> names."""
     postings: dict[str, list[tuple[float, str, bool]]] = {}
     names: dict[str, list[tuple[int, str]]] = {}
+    persons: dict[str, list[tuple[int, str]]] = {}
     unsure: list[tuple[str, tuple[float, str, bool]]] = []
     for chunk in chunks:
-        unsure += _add_entries(chunk, freq, postings, names)
+        unsure += _add_entries(chunk, freq, postings, names, persons)
     for key, posting in unsure:  # "Harbin": no other entry claims the word
         if key not in postings:
             postings[key] = [posting]
@@ -190,8 +237,10 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
         postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(
             key, []
         )
+    for abbreviation, heads in _ABBREVIATIONS.items():
+        postings[abbreviation] = [(-100.0 + i, h, False) for i, h in enumerate(heads)]
     max_words = max((k.count(" ") + 1 for k in postings), default=1)
-    return Dictionary(postings=postings, names=names, max_words=max_words)
+    return Dictionary(postings=postings, names=names, max_words=max_words, persons=persons)
 
 
 def _add_entries(
@@ -199,6 +248,7 @@ def _add_entries(
     freq: Mapping[str, int],
     postings: dict[str, list[tuple[float, str, bool]]],
     names: dict[str, list[tuple[int, str]]],
+    persons: dict[str, list[tuple[int, str]]],
 ) -> list[tuple[str, tuple[float, str, bool]]]:
     """Add the CC-CEDICT lines of `text` to the index.
 
@@ -241,6 +291,14 @@ def _add_entries(
             head = _name_head(body.partition("/")[0])
             if head:  # "Shenzhen subprovincial city in Guangdong" -> shenzhen
                 posting = (_NAME_HEAD - common, simp, False)
+                person = _PERSON.match(body)
+                last = person.group(1).rsplit(" ", 1)[-1].lower() if person else ""
+                # A surname of one syllable ("Li", "Wang") names too many people to choose;
+                # a Chinese name read in pinyin ("Li Changchun") is found by its reading, and
+                # its given name alone would take the place of a city (Changchun: 长春).
+                foreign = not _toneless(pinyin).endswith(last)
+                if len(last) >= _MIN_SURNAME and foreign and _CJK_RUN.fullmatch(simp):
+                    persons.setdefault(last, []).append((-count, simp))
                 if _toneless(pinyin).startswith(head.replace(" ", "")):
                     postings.setdefault(head, []).append(posting)
                 else:

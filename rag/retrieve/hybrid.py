@@ -28,11 +28,12 @@ def lexical_query(
 ) -> str:
     """What BM25 searches for: the query itself, or for an English question its Chinese
     translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only; `known`
-    (does the corpus use this word?) picks the senses the corpus uses, and `names` adds
-    the corpus words whose pinyin a romanised name spells ("Lu Zhipeng" -> 陆志鹏)."""
+    (does the corpus use this word?) picks the senses the corpus uses, and `names` reads
+    romanised names as the corpus words whose pinyin they spell ("Lu Zhipeng" -> 陆志鹏)."""
     if not mostly_latin(query):
         return query
-    terms = [t for g in term_groups(query, known=known) for t in g]
+    words = names.words if names is not None else None
+    terms = [t for g in term_groups(query, known=known, names=words) for t in g]
     if names is not None:
         terms += [w for w in names.match(query) if w not in terms]
     return " ".join(terms) if terms else query
@@ -134,3 +135,6 @@ class HybridRetriever:
 
     def share(self, token: str) -> float:
         return self.snapshot.lexical.share(token)
+
+    def translate(self, text: str) -> list[tuple[str, ...]]:
+        return term_groups(text, known=self.uses, names=self.names().words)

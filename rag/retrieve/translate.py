@@ -16,9 +16,16 @@ from functools import lru_cache
 from itertools import product
 
 from rag.retrieve.cedict import Dictionary, dictionary
-from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
+from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified, tokenize
 
-__all__ = ["clear_cache", "is_english", "mostly_latin", "term_groups", "translate_query"]
+__all__ = [
+    "PAST_FORMS",
+    "clear_cache",
+    "is_english",
+    "mostly_latin",
+    "term_groups",
+    "translate_query",
+]
 
 # Past forms the suffix rules cannot undo.
 _IRREGULAR = dict(
@@ -34,6 +41,12 @@ _IRREGULAR = dict(
     children>child
     """.split()
 )
+# Past tenses of the irregular verbs above (not their participles).
+PAST_FORMS = frozenset(
+    "built won held spoke gave made took began went became brought bought sold told found "
+    "chose grew led met paid said sent spent stood taught thought wrote ran rose fell kept "
+    "left lost saw knew drew".split()
+)
 _NOT_PLURAL = frozenset("news series species means headquarters politics economics".split())
 
 _CJK_RUN = re.compile(f"[{CJK}]+")
@@ -45,6 +58,18 @@ _WORD = re.compile(
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’][sS]$")
 _CN_DIGITS = "零一二三四五六七八九"
+# Chinese news writes dates in digits: "August 3" is 8月3日.
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        "january february march april may june july august september october november "
+        "december".split(),
+        start=1,
+    )
+}
+_MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
+# A reader of romanised names: toneless pinyin -> the corpus words read so ("lifeng" -> 李丰).
+Names = Callable[[str], list[str]]
 _POOL = 10  # candidates per term to choose from when the corpus vocabulary is known
 
 
@@ -71,18 +96,24 @@ def mostly_latin(text: str) -> bool:
 
 
 def term_groups(
-    text: str, *, max_per_term: int = 3, known: Callable[[str], bool] | None = None
+    text: str,
+    *,
+    max_per_term: int = 3,
+    known: Callable[[str], bool] | None = None,
+    names: Names | None = None,
 ) -> list[tuple[str, ...]]:
     """The translated candidates grouped per English term (each group starts at weight 1).
 
     With `known` (does the corpus use this word?), each term keeps its best-ranked
     candidates among the first `_POOL` that the corpus uses, the way a reader picks the
-    sense that fits the text ("smart": 智能 over 精明 in news on technology); a term whose
-    candidates the corpus never uses keeps its dictionary-first ones.
+    sense that fits the text ("smart": 智能 over 精明 in news on technology); when the
+    corpus uses none of them but uses a part of one ("Afghan": 阿富汗语, of which the
+    articles write 阿富汗), the parts stand in; else the dictionary-first ones stay.
+    `names` reads romanised names as the corpus's words (see `translate_query`).
     """
     pool = max_per_term if known is None else max(max_per_term, _POOL)
     groups: list[list[str]] = []
-    for term, weight in translate_query(text, max_per_term=pool):
+    for term, weight in translate_query(text, max_per_term=pool, names=names):
         if weight >= 1.0 or not groups:
             groups.append([term])
         else:
@@ -90,22 +121,38 @@ def term_groups(
     out: list[tuple[str, ...]] = []
     for g in groups:
         used = [t for t in g if known(t)] if known is not None else []
-        out.append(tuple((used or g)[:max_per_term]))
+        if known is not None and not used:
+            used = [p for t in g for p in _parts(t) if known(p)]
+        out.append(tuple(dict.fromkeys(used or g))[:max_per_term])
     return out
 
 
-def translate_query(text: str, *, max_per_term: int = 3) -> list[tuple[str, float]]:
+def _parts(term: str) -> list[str]:
+    """A Chinese term's words of two or more characters, when it is a compound of them;
+    else the term without a one-character head ("阿富汗语", Afghan language: 阿富汗)."""
+    if not _CJK_RUN.fullmatch(term):
+        return []
+    parts = [p for p in tokenize(term) if p != term and len(p) >= 2]
+    return parts or ([term[:-1]] if len(term) >= 3 else [])
+
+
+def translate_query(
+    text: str, *, max_per_term: int = 3, names: Names | None = None
+) -> list[tuple[str, float]]:
     """Simplified-Chinese search terms for an English question, each with a weight.
 
     Longest dictionary phrases match first ("base station" -> 基站), then single words; stop
-    and question words are skipped; capitalised words the glosses miss are tried as pinyin
-    of place names ("Guizhou" -> 贵州); numbers and Latin tokens ("5G", "2023", "ICP") and
+    and question words are skipped; month names become the digits Chinese news writes
+    ("August 3" -> 8月3日); a capitalised word is first a name: a person's surname of the
+    dictionary ("Trump" -> 特朗普), a place or a corpus word whose pinyin it spells
+    ("Guizhou" -> 贵州; with `names`, "Li Feng" -> 李丰 when the articles name him); numbers and Latin tokens ("5G", "2023", "ICP") and
     Chinese already in the question pass through. Each English term gives at most
     `max_per_term` candidates weighted 1/rank; a term found twice keeps its higher weight.
 
     Args:
         text: the question (English; Chinese runs in it are kept, in simplified script).
         max_per_term: candidates per English term, at least 1.
+        names: toneless pinyin -> the corpus words read so (`NameIndex.words`), if known.
 
     Returns:
         (term, weight) pairs in question order; [] when nothing translatable is left.
@@ -120,7 +167,7 @@ def translate_query(text: str, *, max_per_term: int = 3) -> list[tuple[str, floa
     """
     if max_per_term < 1:
         raise ValueError(f"Expected max_per_term of at least 1, got {max_per_term}.")
-    return list(_translate(text, max_per_term))
+    return list(_translate(text, max_per_term, names))
 
 
 def clear_cache() -> None:
@@ -130,24 +177,34 @@ def clear_cache() -> None:
 
 
 @lru_cache(maxsize=1024)
-def _translate(text: str, max_per_term: int) -> tuple[tuple[str, float], ...]:
+def _translate(text: str, max_per_term: int, names: Names | None) -> tuple[tuple[str, float], ...]:
     d = dictionary()
     weights: dict[str, float] = {}
-    for terms in _terms(d, text):
+    for terms in _terms(d, text, names):
         for rank, term in enumerate(terms[:max_per_term], start=1):
             weights[term] = max(weights.get(term, 0.0), 1.0 / rank)
     return tuple(weights.items())
 
 
-def _terms(d: Dictionary, text: str) -> Iterator[tuple[str, ...]]:
+def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str, ...]]:
     """Ranked Chinese candidates for each term of `text`, in order."""
     tokens = [_POSSESSIVE.sub("", t) for t in _WORD.findall(_fold(text))]
     words = [t.lower() for t in tokens]
     forms = [_forms(w, d) for w in words]
+    shouted = text.isupper()  # "WHO WON": no acronyms, just capitals
     i = 0
     while i < len(tokens):
         token, word = tokens[i], words[i]
+        # A capitalised word is a name or a month ("May" opening a question is the verb).
+        capital = token[:1].isupper() and not shouted
+        if capital and word in _MONTHS and not (i == 0 and word == "may"):
+            n, found = _date(tokens, i)
+            yield found
+            i += n
+            continue
         n, found = _longest_phrase(d, words, forms, i)
+        if not n and capital and names is not None:
+            n, found = _name_run(names, tokens, i)
         if n:
             yield found
             i += n
@@ -156,20 +213,62 @@ def _terms(d: Dictionary, text: str) -> Iterator[tuple[str, ...]]:
         if _CJK_RUN.fullmatch(token):
             yield (to_simplified(token),)
             continue
-        if word in ENGLISH_QUERY_STOPWORDS:
+        acronym = token.isupper() and len(token) >= 2 and not shouted  # "US", "WHO"
+        if word in ENGLISH_QUERY_STOPWORDS and not acronym:
             continue
         passed = _pass_through(token)
-        if passed:
+        if passed and not acronym:
             yield passed
-        if passed and not token.isupper():
-            continue  # a number; an acronym ("WTO") may also be a dictionary word
+            continue  # a number
         found = d.lookup(forms[i - 1])
+        if acronym:
+            # One term: the articles write "WTO" or 世贸组织, and a sense of the English
+            # word ("who": 何人) is no reading of the acronym WHO.
+            yield tuple(dict.fromkeys([*found[:2], token])) if found else (token,)
+            continue
+        if capital:
+            # A name before the common senses: "Trump" is 特朗普 here, not 将牌.
+            spelled = [w for w in names(word) if len(word) >= _MIN_NAME_LETTERS] if names else []
+            found = tuple(dict.fromkeys([*d.person(word), *d.pinyin(word), *spelled, *found]))
+            found = _with_country(found)
         if found:
             yield found
-        elif token[:1].isupper() and not passed:
-            names = d.pinyin(word)
-            if names:
-                yield names
+
+
+def _with_country(heads: tuple[str, ...]) -> tuple[str, ...]:
+    """An adjective of nationality translates as the language or the people (阿富汗语,
+    日本人): the articles name the country (阿富汗, 日本), so it joins, after them."""
+    out: list[str] = []
+    for h in heads:
+        out.append(h)
+        if len(h) >= 3 and h[-1] in "语人" and _CJK_RUN.fullmatch(h):
+            out.append(h[:-1])
+    return tuple(dict.fromkeys(out))
+
+
+def _date(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
+    """(tokens used, terms) of a month name and its day, if one follows: 8月3日, else 8月."""
+    month = _MONTHS[tokens[i].lower()]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    day = _ORDINAL.match(nxt)
+    digits = day.group(1) if day else nxt
+    if digits.isdigit() and 1 <= int(digits) <= 31:
+        return 2, (f"{month}月{int(digits)}日",)
+    return 1, (f"{month}月",)
+
+
+def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
+    """(tokens used, corpus words) of a romanised name of two or three capitalised words
+    the articles use ("Li Feng" -> 李丰; also given name first: "Feng Li"), or (0, ())."""
+    end = i
+    while end < len(tokens) and end - i < 3 and tokens[end][:1].isupper() and tokens[end].isalpha():
+        end += 1
+    for n in range(end - i, 1, -1):
+        parts = [t.lower() for t in tokens[i : i + n]]
+        found = names("".join(parts)) or names("".join(parts[1:] + parts[:1]))
+        if found:
+            return n, tuple(found)
+    return 0, ()
 
 
 def _fold(text: str) -> str:

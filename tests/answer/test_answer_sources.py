@@ -11,6 +11,7 @@ import rag
 from rag.answer.answerer import answer
 from rag.config import Settings
 from rag.retrieve.query import Filters
+from rag.retrieve.translate import term_groups
 from rag.text import tokenize
 from rag.types import Hit
 
@@ -66,6 +67,9 @@ class FakeSources:
 
     def share(self, token: str) -> float:
         return sum(token in tokenize(h.text) for h in self.hits) / max(len(self.hits), 1)
+
+    def translate(self, text: str) -> list[tuple[str, ...]]:
+        return term_groups(text, known=self.uses)
 
 
 def test_the_extractive_answer_quotes_and_cites_the_canned_sentence() -> None:

@@ -16,6 +16,7 @@ from rag.answer.question import (
     quoted_names,
     required_pattern,
     short_answer,
+    without_dates,
 )
 from rag.text import detect_script, to_simplified
 
@@ -376,3 +377,21 @@ def test_when_is_a_frame_not_a_topic(seed_engine) -> None:  # type: ignore[no-un
     ans = seed_engine.ask("数博会是什么时候举办的？")
     assert not ans.abstained
     assert any("博会" in c.quote or "博會" in c.quote for c in ans.citations)
+
+
+def test_a_count_question_needs_a_number_that_is_no_date() -> None:
+    need = required_pattern("How many Afghan exhibitors took part in the exhibition?")
+    assert need is not None
+    # "took" (an irregular past) ends the counted phrase: the thing counted is the Afghans.
+    assert need.search(without_dates("200余名阿富汗展商参会"))
+    assert not need.search(without_dates("当地时间8月3日，阿富汗商品展在阿斯塔纳启幕"))
+    blanked = without_dates("2023年7月20日12时30分，运营20年来")
+    assert not any(c.isdigit() for c in blanked.split("，")[0])
+    assert "20年" in blanked  # a span of years is a count
+
+
+def test_a_year_question_is_answered_by_the_year() -> None:
+    sentence = "招录报名时间为7月20日至8月10日，2023年计划招录消防员"
+    assert short_answer("In which year will it recruit?", "date", sentence, []) == "2023年"
+    assert short_answer("哪一年招录？", "date", "招录报名时间为7月20日至8月10日", []) is None
+    assert short_answer("什么时候开始报名？", "date", sentence, []) == "7月20日"

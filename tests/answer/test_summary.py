@@ -26,6 +26,7 @@ from rag.answer.summary import (
 )
 from rag.config import Settings
 from rag.retrieve.query import Filters
+from rag.retrieve.translate import term_groups
 from rag.text import Script, detect_script, to_script, tokenize
 from rag.types import Answer, Article, Hit
 
@@ -306,6 +307,9 @@ class FakeSources:
 
     def share(self, token: str) -> float:
         return sum(token in tokenize(h.text) for h in self.hits) / len(self.hits)
+
+    def translate(self, text: str) -> list[tuple[str, ...]]:
+        return term_groups(text, known=self.uses)
 
 
 def test_a_summary_from_canned_passages_quotes_lead_and_key_sentences() -> None:

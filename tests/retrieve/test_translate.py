@@ -281,3 +281,63 @@ def test_term_groups_prefer_senses_the_corpus_uses() -> None:
     assert groups[1] == ("论坛",)
     # A term none of whose senses the corpus uses keeps its dictionary-first ones.
     assert term_groups("mascot", known=corpus.__contains__) == term_groups("mascot")
+
+
+# --- names, dates, acronyms: what Chinese news writes -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "chinese", "not_first"),
+    [
+        ("When is Trump's trial set to begin?", "特朗普", "将牌"),  # not the card game
+        ("What did Musk claim he needed?", "马斯克", "麝香"),  # not musk the scent
+    ],
+)
+def test_a_capitalised_surname_is_the_person_before_the_common_word(
+    question: str, chinese: str, not_first: str
+) -> None:
+    got = terms(question, max_per_term=3)
+    assert chinese in got
+    assert not_first not in got or got.index(chinese) < got.index(not_first)
+
+
+def test_a_chinese_given_name_is_not_taken_for_a_surname() -> None:
+    # CC-CEDICT's "Li Changchun" must not make Changchun (长春, the city) a person.
+    assert terms("Changchun")[0] == "长春"
+
+
+def test_month_names_become_the_digits_of_chinese_dates() -> None:
+    got = terms("What happened on August 3, 2023?")
+    assert "8月3日" in got and "2023" in got
+    assert not any(t in got for t in ("八月", "威严"))  # not "august", the adjective
+    assert "8月3日" in terms("What happened on August 3rd?")
+    assert "6月" in terms("Which cities flooded in June?")
+    # "May" opening a question is the verb, not the month.
+    assert not any("月" in t for t in terms("May the forum be held in Qingdao?"))
+
+
+def test_an_acronym_is_one_term_of_its_chinese_name_and_itself() -> None:
+    groups = term_groups("What did the UK and the WHO say?")
+    assert ("英国", "UK") in groups
+    assert groups[1] == ("世卫组织", "世界卫生组织", "WHO")  # not 何人, "who"
+    assert not any("腐国" in g for g in groups)  # CC-CEDICT's slang for the UK
+    # A question in capitals has no acronyms: its words are words.
+    assert ("WHO",) not in term_groups("WHO WON THE AWARD?")
+
+
+def test_a_nationality_adds_the_country_the_articles_name() -> None:
+    got = term_groups("How many Afghan exhibitors came?", known=lambda w: w in {"阿富汗"})
+    assert got[0] == ("阿富汗",)
+
+
+def test_a_romanised_name_is_read_as_the_corpus_word_with_that_pinyin() -> None:
+    corpus = {"lifeng": ["李丰"], "zhipenglu": []}
+
+    def names(key: str) -> list[str]:
+        return corpus.get(key, [])
+
+    assert term_groups("What position was Li Feng elected to?", names=names)[1] == ("李丰",)
+    # Given name first works too.
+    assert ("李丰",) in term_groups("What did Feng Li say?", names=names)
+    # Without the corpus reader the syllables are looked up one by one, not as 李丰.
+    assert ("李丰",) not in term_groups("What position was Li Feng elected to?")
