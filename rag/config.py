@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         description="A proper name of the question found in fewer than this share of passages "
         "is its subject: an answer's article must name it (0: off).",
     )
+    meaning_candidates: int = Field(
+        12,
+        ge=0,
+        le=50,
+        description="Sentences of an English question's answer re-weighed by the multilingual "
+        "model (each costs one model call, ~25 ms on 2 cores; 0: off).",
+    )
     llm_base_url: str = Field(
         "", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1; empty: off."
     )

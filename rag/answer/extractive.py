@@ -28,6 +28,7 @@ from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
     asked_noun,
+    blank_non_counts,
     english_name_runs,
     is_question,
     proper_names,
@@ -37,7 +38,6 @@ from rag.answer.question import (
     required_pattern,
     short_answer,
     type_bonus,
-    without_dates,
 )
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
@@ -384,6 +384,30 @@ def _compose(
     return lead + "".join(parts), citations
 
 
+# An English question's best sentences by the words gain up to this share of the best score
+# by the model's judgement (crud-dev en answerable: answer recall 0.58 -> 0.69 at 0.25 or
+# 0.5; the seeds lose less at 0.25).
+_MEANING_WEIGHT = 0.25
+
+
+def _by_meaning(sources: Sources, question: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """The candidates re-weighed by how close the model puts each of the best ones to the
+    question (min-max over them). For an English question the words are a dictionary's
+    guesses at the Chinese; the multilingual model reads both languages."""
+    n = sources.settings.meaning_candidates
+    top, rest = cands[:n], cands[n:]
+    sims = sources.similarities(question, [c.hit.text[c.start : c.end] for c in top])
+    if sims is None or len(top) < 2 or max(sims) == min(sims):
+        return cands
+    lo, hi = min(sims), max(sims)
+    gain = _MEANING_WEIGHT * top[0].score
+    rescored = [
+        _Candidate(c.score + gain * (sim - lo) / (hi - lo), c.coverage, c.hit, c.start, c.end)
+        for c, sim in zip(top, sims, strict=True)
+    ]
+    return sorted(rescored, key=lambda c: -c.score) + rest
+
+
 def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -> Answer:
     """The offline answer from retrieved passages (no language model)."""
     if not hits:
@@ -400,7 +424,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             cands = [
                 c
                 for c in cands
-                if need.search(without_dates(normalize(c.hit.text[c.start : c.end])))
+                if need.search(blank_non_counts(normalize(c.hit.text[c.start : c.end])))
             ]
         if noun and not uses(noun):
             # "常住人口是多少" asks for the 常住人口: articles that never use the word give
@@ -428,6 +452,10 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         and max(c.coverage for c in cands) < s.abstain_sentence_threshold
     ):
         return abstain(rw.standalone, script, hits)
+    if mostly_latin(rw.question):
+        # Chinese questions stay with their own words: on crud-dev the model's choice there
+        # quoted the answer less often (answer recall 0.81 -> 0.77); English gains.
+        cands = _by_meaning(sources, rw.question, cands)
     chosen = _select(cands, qtype)
     primary = [alts[0] for alts, _w, _parts in terms.groups]
     text, citations = _compose(chosen, script, qtype, rw.question, primary)

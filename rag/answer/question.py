@@ -20,7 +20,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|几号|日期|\bwhen\b|what year|which year|what date",
+            r"何时|什么时候|什麼時候|哪一年|哪年|哪天|哪一天|几月|幾月|哪个月|哪個月|哪一个月|几号|日期|\bwhen\b|what year|which year|what date|what month|which month",
             re.I,
         ),
     ),
@@ -264,7 +264,7 @@ def question_type(question: str) -> str:
 def type_bonus(qtype: str, sentence: str) -> float:
     """How much a sentence looks like an answer of this type (0 when not at all)."""
     if qtype == "number":
-        return 0.25 if _NUMBER.search(sentence) else 0.0
+        return 0.25 if _NUMBER.search(blank_non_counts(sentence)) else 0.0
     if qtype == "list":
         return 0.25 if sentence.count("、") >= 2 else (0.1 if "、" in sentence else 0.0)
     if qtype == "date":
@@ -298,17 +298,19 @@ _QUANTITY = re.compile(
 )
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}\s*年$")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
-# Dates and clock times, whose digits count nothing: "8月3日", "2023年", "12时30分".
-_DATE_OR_TIME = re.compile(
-    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|\d{1,2}\s*[日号號]|"
-    r"\d{1,2}\s*[时時点點](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}"
+# Digits that count nothing: dates and clock times ("8月3日", "2023-2025年", "12时30分"), and
+# names with a number in them ("5G", "G20", "COVID-19").
+_NON_COUNT = re.compile(
+    r"(?:19|20)\d{2}\s*(?:[-—–~至到]\s*(?:19|20)\d{2}\s*)?年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|"
+    r"\d{1,2}\s*[日号號]|\d{1,2}\s*[时時点點](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|"
+    r"[A-Za-z]+-?\d+[A-Za-z]*|\d+[A-Za-z]+"
 )
 
 
-def without_dates(text: str) -> str:
-    """`text` with its dates and clock times blanked: a count question's number is no date
-    ("当地时间8月3日...启幕" gives no number of exhibitors)."""
-    return _DATE_OR_TIME.sub(" ", text)
+def blank_non_counts(text: str) -> str:
+    """`text` with the digits that count nothing blanked: a count question's number is no
+    date ("当地时间8月3日...启幕" gives no number of exhibitors) and no name ("5G基站建设")."""
+    return _NON_COUNT.sub(" ", text)
 
 
 _ASKS_YEAR = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)

@@ -6,6 +6,7 @@ HybridRetriever` provides it, and a test can hand an answerer a fake with canned
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from rag.config import Settings
@@ -41,6 +42,11 @@ class Sources(Protocol):
     def translate(self, text: str) -> list[tuple[str, ...]]:
         """An English text's Chinese terms, one group of alternatives per term, in the words
         the corpus uses (romanised names read as the articles' names)."""
+        ...
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+        """The embedding model's cosine of the question to each text; None when the model
+        cannot judge (the English-only fallback on Chinese text)."""
         ...
 
     def share(self, token: str) -> float:

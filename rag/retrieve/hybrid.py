@@ -4,7 +4,8 @@ Chroma, fused by weighted reciprocal-rank fusion (see `rag.retrieve.query.rrf_fu
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,6 +68,8 @@ class HybridRetriever:
         self.store = store
         self._names: NameIndex | None = None
         self._names_lock = threading.Lock()
+        # Queries and answer sentences, embedded once: a follow-up re-reads the same ones.
+        self._vector = lru_cache(maxsize=4096)(embedder.embed_query)
 
     # ---- retrieval ---------------------------------------------------------------------
     def dense_weight(self, query: str) -> float:
@@ -87,7 +90,7 @@ class HybridRetriever:
         bm25_ids = [lex.records[i].id for i in bm25_idx]
         dense_ids: list[str] = []
         if dense_weight > 0:
-            vec = self.embedder.embed_query(query)
+            vec = self._vector(query)
             for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of this snapshot's generation
                     dense_ids.append(cid)
@@ -135,6 +138,12 @@ class HybridRetriever:
 
     def share(self, token: str) -> float:
         return self.snapshot.lexical.share(token)
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+        if self.snapshot.manifest.fallback_model:
+            return None  # all-MiniLM-L6-v2 reads no Chinese
+        q = self._vector(question)
+        return [float(self._vector(t) @ q) for t in texts]
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses, names=self.names().words)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from rag.retrieve.cedict import Dictionary, dictionary
-from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified, tokenize
+from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
     "PAST_FORMS",
@@ -106,9 +106,8 @@ def term_groups(
 
     With `known` (does the corpus use this word?), each term keeps its best-ranked
     candidates among the first `_POOL` that the corpus uses, the way a reader picks the
-    sense that fits the text ("smart": 智能 over 精明 in news on technology); when the
-    corpus uses none of them but uses a part of one ("Afghan": 阿富汗语, of which the
-    articles write 阿富汗), the parts stand in; else the dictionary-first ones stay.
+    sense that fits the text ("smart": 智能 over 精明 in news on technology); a term whose
+    candidates the corpus never uses keeps its dictionary-first ones.
     `names` reads romanised names as the corpus's words (see `translate_query`).
     """
     pool = max_per_term if known is None else max(max_per_term, _POOL)
@@ -121,19 +120,8 @@ def term_groups(
     out: list[tuple[str, ...]] = []
     for g in groups:
         used = [t for t in g if known(t)] if known is not None else []
-        if known is not None and not used:
-            used = [p for t in g for p in _parts(t) if known(p)]
         out.append(tuple(dict.fromkeys(used or g))[:max_per_term])
     return out
-
-
-def _parts(term: str) -> list[str]:
-    """A Chinese term's words of two or more characters, when it is a compound of them;
-    else the term without a one-character head ("阿富汗语", Afghan language: 阿富汗)."""
-    if not _CJK_RUN.fullmatch(term):
-        return []
-    parts = [p for p in tokenize(term) if p != term and len(p) >= 2]
-    return parts or ([term[:-1]] if len(term) >= 3 else [])
 
 
 def translate_query(

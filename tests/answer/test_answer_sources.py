@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import rag
 from rag.answer.answerer import answer
 from rag.config import Settings
+from rag.embed.bundled import BundledModel
 from rag.retrieve.query import Filters
 from rag.retrieve.translate import term_groups
 from rag.text import tokenize
@@ -70,6 +72,9 @@ class FakeSources:
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses)
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+        return None  # no model: the answerer keeps its word scores
 
 
 def test_the_extractive_answer_quotes_and_cites_the_canned_sentence() -> None:
@@ -144,3 +149,47 @@ def test_keywords_are_searched_not_questioned_about_their_names() -> None:
     sources = FakeSources([hit("qd", ARTICLE, "青岛5G"), hit("sz", OTHER, "高交会")])
     assert not answer(sources, "青岛 5G基站 全聚德").abstained
     assert answer(sources, "全聚德建成了多少个5G基站？").abstained
+
+
+PAPERS = (
+    "报告显示，中国被引用次数前10%的“受关注论文”有54405篇，同样连续两年居世界第一。"
+    "日本首次被西班牙、韩国超过，顶尖论文数量比去年减少5篇至319篇，位列史上最低的第12名。"
+)
+
+
+class ModelSources(FakeSources):
+    """The canned passages, judged by the real bundled multilingual model."""
+
+    def __init__(self, hits: list[Hit], candidates: int):
+        super().__init__(hits)
+        self.settings = Settings(meaning_candidates=candidates)
+        self.model = BundledModel()
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+        q = self.model.query(question)
+        return [float(self.model.query(t) @ q) for t in texts]
+
+
+def test_an_english_question_takes_the_sentence_the_model_reads_as_its_answer() -> None:
+    question = "Where does Japan rank in the world by number of highly cited papers?"
+    hits = [
+        hit("papers", PAPERS, "论文报告"),
+        hit("qd", ARTICLE, "青岛5G"),
+        hit("sz", OTHER, "高交会"),
+    ]
+    by_words = answer(ModelSources(hits, candidates=0), question)
+    by_meaning = answer(ModelSources(hits, candidates=12), question)
+    # The dictionary's words (世界, 论文) fit the sentence about China best; the model reads
+    # "Japan rank" in the other.
+    assert "第12名" not in by_words.citations[0].quote
+    assert "第12名" in by_meaning.citations[0].quote
+    # A Chinese question keeps its own words' choice: the model is not asked.
+    asked: list[str] = []
+
+    class Counting(ModelSources):
+        def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+            asked.append(question)
+            return super().similarities(question, texts)
+
+    answer(Counting(hits, candidates=12), "日本的高被引论文数量排名世界第几？")
+    assert asked == []

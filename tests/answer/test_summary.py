@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 import pytest
 
@@ -310,6 +311,9 @@ class FakeSources:
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses)
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
+        return None  # no model: the answerer keeps its word scores
 
 
 def test_a_summary_from_canned_passages_quotes_lead_and_key_sentences() -> None:
