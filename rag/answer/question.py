@@ -320,8 +320,8 @@ _DATE_SPAN = re.compile(
 
 
 def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
-    """The few words of `sentence` that answer a number or date question ("1.7万个",
-    "5月26日"), verbatim, or None. Of several, the one nearest the question's terms: a
+    """The few words of `sentence` that answer a number, date, who or where question
+    ("1.7万个", "5月26日", "张敬平", "福州"), verbatim, or None. Of several, the one nearest the question's terms: a
     sentence often gives other figures ("建成5G基站1.7万个，...增长20%")."""
     if qtype == "number":
         unit = _MEASURE_Q.search(normalize(question))
@@ -334,6 +334,8 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         ]
         # A bare number with no unit is too bare to stand alone ("2" of "2号线").
         found = [m for m in found if not m.group(0).strip().isdigit()]
+    elif qtype in ("who", "place"):
+        return _named_answer(question, qtype, sentence, terms)
     elif qtype == "date":
         found = list(_DATE_SPAN.finditer(sentence))
         if _ASKS_YEAR.search(question):
@@ -351,6 +353,74 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         return found[0].group(0).strip()
     best = min(found, key=lambda m: min(abs(m.start() - p) for p in places))
     return best.group(0).strip()
+
+
+# Where something is held: "在福州举行" -> 福州.
+_HELD_IN = re.compile(r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办)")
+_ASKS_HELD = re.compile(r"举行|舉行|召开|召開|举办|舉辦|开幕|開幕|\bheld\b|\bhost", re.I)
+# A question whose answer is a geographic name ("哪座城市"), not any "where" ("在哪个平台").
+_ASKS_REGION = re.compile(
+    r"哪(?:个|個|座|一个|一個)?(?:城市|省|省份|国家|國家|地区|地區|县|縣|区|區)|\bwhich "
+    r"(?:city|province|country|region)\b|\bin what (?:city|country)\b",
+    re.I,
+)
+# A person as news names one: after the title ("副省长张敬平在..."), two or three characters
+# before what follows a name.
+_TITLED = re.compile(
+    r"(?:主任|书记|市长|省长|县长|区长|局长|厅长|院士|总裁|总经理|总经济师|秘书长|会长|主席|部长|"
+    r"教授|院长|董事长|理事长|发言人|大使|总统|总理|首相)([\u4e00-\u9fff]{2,3}?)"
+    r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率)"
+)
+_PERSON_TAGS = frozenset({"nr"})  # not nrt: a transliterated name is often cut apart
+_FULL_NAME = 3  # jieba's person names shorter than this are often a split name's part
+# The hundred commonest Chinese surnames: a name jieba's tagger guesses must start with one
+# (its guesses include words such as 申请人 and parts of foreign names such as 连斯基).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤"
+)
+
+
+def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
+    """A person (who) or place (where) the sentence names and the question does not, the
+    one nearest the question's terms; None when the sentence names none, or when its text
+    does not map one to one onto its simplified form (offsets would not be verbatim).
+
+    A person: a name after a title, else a full name by jieba's tagger. A place: where an
+    event is held ("在福州举行") when the question asks that, or a place name when it asks
+    which city, province or country."""
+    import jieba.posseg
+
+    norm = normalize(sentence)
+    if len(norm) != len(sentence):
+        return None
+    asked = normalize(question)
+    found: list[tuple[int, str]] = []
+    if qtype == "who":
+        found = [(m.start(1), m.group(1)) for m in _TITLED.finditer(norm)]
+    elif _ASKS_HELD.search(question):
+        found = [(m.start(1), m.group(1)) for m in _HELD_IN.finditer(norm)]
+    if not found and (qtype == "who" or _ASKS_REGION.search(question)):
+        tags, shortest = (_PERSON_TAGS, _FULL_NAME) if qtype == "who" else (_PLACE_TAGS, 2)
+        at = 0
+        for word, flag in jieba.posseg.cut(norm):
+            if flag in tags and len(word) >= shortest and word not in _BROAD_PLACES:
+                if qtype != "who" or word[0] in _SURNAMES:
+                    found.append((at, word))
+            at += len(word)
+    # Not what the question names (in its words or, asked in English, their translations);
+    # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone.
+    found = [
+        (i, w)
+        for i, w in found
+        if w not in asked and w not in terms and not any(c in w for c in "与和同跟向对")
+    ]
+    if not found:
+        return None
+    places = [i for t in terms if t for i in _positions(norm, t)]
+    start, word = min(found, key=lambda f: min((abs(f[0] - p) for p in places), default=0))
+    return sentence[start : start + len(word)]
 
 
 def _positions(text: str, term: str) -> list[int]:

@@ -303,7 +303,7 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
         ("有多少人参加？", "number", "2023年的活动在3号馆举行。", ["参加"], None),
         ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
         ("论坛是哪一年举办的？", "date", "论坛自2015年起每年举办。", ["论坛"], "2015年"),
-        ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], None),
+        ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], "张敬平"),
     ],
 )
 def test_short_answer_is_the_verbatim_figure_or_date(
@@ -395,3 +395,33 @@ def test_a_year_question_is_answered_by_the_year() -> None:
     assert short_answer("In which year will it recruit?", "date", sentence, []) == "2023年"
     assert short_answer("哪一年招录？", "date", "招录报名时间为7月20日至8月10日", []) is None
     assert short_answer("什么时候开始报名？", "date", sentence, []) == "7月20日"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # A person after the title, verbatim (also in traditional script).
+        ("贵州省副省长是谁？", "贵州省副省长张敬平在论坛上致欢迎词。", "张敬平"),
+        ("Who gave the welcome speech?", "貴州省副省長張敬平在論壇上致歡迎詞。", "張敬平"),
+        # Where an event is held, when the question asks that.
+        ("论坛在哪里举行？", "2023数字中国建设峰会智慧城市分论坛在福州隆重举行。", "福州"),
+        # A place name when the question asks which city.
+        ("In which city did the expo open?", "东北亚博览会在长春开幕，展览面积7万平方米。", "长春"),
+        # Nothing that answers: no short answer rather than a wrong one.
+        ("谁在调查招生？", "他们的申请人在调查此事。", None),  # 申请人 is no name
+        ("峰会在哪里举行？", "拜登在日本广岛与日韩两国领导人举行了三边会晤。", None),  # a clause
+        ("比赛将在哪个社交平台直播？", "比赛地点位于意大利。", None),  # a platform, not a place
+        ("东北亚博览会在哪个城市？", "东北亚博览会盛大开幕。", None),  # the question's own name
+    ],
+)
+def test_who_and_where_questions_get_the_name_or_place_verbatim(
+    question: str, sentence: str, expected: str | None
+) -> None:
+    qtype = question_type(question)
+    assert short_answer(question, qtype, sentence, ["东北亚"]) == expected
+
+
+def test_a_where_question_on_the_seeds_opens_with_the_city(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("第三届数字中国建设峰会数字城市分论坛在哪个城市召开？")
+    assert ans.text.startswith("福州。[1]")
+    assert "福州" in ans.citations[0].quote
