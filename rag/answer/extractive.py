@@ -27,6 +27,7 @@ from functools import partial
 from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
+    TITLES,
     asked_noun,
     blank_non_counts,
     english_name_runs,
@@ -430,6 +431,11 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # "常住人口是多少" asks for the 常住人口: articles that never use the word give
             # other figures. (Within the articles a sentence may say it in other words.)
             cands = []
+        elif noun in TITLES and qtype == "who":
+            # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
+            # title (副省长, 副市长) says nothing of it.
+            holds = re.compile(rf"(?<!副){re.escape(noun)}")
+            cands = [c for c in cands if holds.search(normalize(c.hit.text[c.start : c.end]))]
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).

@@ -425,3 +425,11 @@ def test_a_where_question_on_the_seeds_opens_with_the_city(seed_engine) -> None:
     ans = seed_engine.ask("第三届数字中国建设峰会数字城市分论坛在哪个城市召开？")
     assert ans.text.startswith("福州。[1]")
     assert "福州" in ans.citations[0].quote
+
+
+def test_who_holds_a_title_needs_a_sentence_stating_that_title(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # The seeds name Guiyang and many officials, but no mayor of Guiyang: 副省长 is not 市长.
+    assert seed_engine.ask("贵阳的市长是谁？").abstained
+    # A title the articles state is answered, name first.
+    ans = seed_engine.ask("中央党校（国家行政学院）电子政务研究中心主任是谁？")
+    assert not ans.abstained and ans.text.startswith("王益民。[1]")
