@@ -52,6 +52,7 @@ _NOT_PLURAL = frozenset("news series species means headquarters politics economi
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _WORD = re.compile(
     f"[{CJK}]+"  # Chinese, kept as it is
+    r"|\d{1,3}(?:,\d{3})+(?![\d,])"  # thousands: "15,000"
     r"|\d+\.\d+"  # a decimal: "1.7" as the articles write it (1.7万)
     r"|[A-Za-z0-9]+(?:['’][A-Za-z]+)?"
 )
@@ -67,6 +68,11 @@ _MONTHS = {
         start=1,
     )
 }
+# "which year", "what position": the kind of answer asked for, not a topic the articles
+# name (年度, 地位); as the Chinese question's frame words (时间, 职位) are not searched.
+_ANSWER_FRAME = re.compile(
+    r"\b(?:which|what)\s+(?:year|month|date|day|time|level|position|post|rank)\b", re.I
+)
 _MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
 # A reader of romanised names: toneless pinyin -> the corpus words read so ("lifeng" -> 李丰).
 Names = Callable[[str], list[str]]
@@ -176,7 +182,7 @@ def _translate(text: str, max_per_term: int, names: Names | None) -> tuple[tuple
 
 def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str, ...]]:
     """Ranked Chinese candidates for each term of `text`, in order."""
-    tokens = [_POSSESSIVE.sub("", t) for t in _WORD.findall(_fold(text))]
+    tokens = [_POSSESSIVE.sub("", t) for t in _WORD.findall(_ANSWER_FRAME.sub(" ", _fold(text)))]
     words = [t.lower() for t in tokens]
     forms = [_forms(w, d) for w in words]
     shouted = text.isupper()  # "WHO WON": no acronyms, just capitals
@@ -289,9 +295,24 @@ def _pass_through(token: str) -> tuple[str, ...]:
     if m:
         num = int(m.group(1))
         return (m.group(1), _chinese_number(num)) if 0 < num < 100 else (m.group(1),)
+    if _THOUSANDS.fullmatch(token):
+        return _chinese_figures(int(token.replace(",", "")))
     if any(c.isdigit() for c in token) or (len(token) >= 2 and token.isupper()):
         return (token,)
     return ()
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _chinese_figures(n: int) -> tuple[str, ...]:
+    """A number as Chinese news writes it: digits, or in 万/亿 (15,000: 15000, 1.5万)."""
+    out = [str(n)]
+    for unit, size in (("亿", 10**8), ("万", 10**4)):
+        if n >= size and n % (size // 100) == 0:
+            out.append(f"{n / size:g}{unit}")
+            break
+    return tuple(out)
 
 
 def _chinese_number(n: int) -> str:

@@ -336,8 +336,22 @@ def test_a_romanised_name_is_read_as_the_corpus_word_with_that_pinyin() -> None:
     def names(key: str) -> list[str]:
         return corpus.get(key, [])
 
-    assert term_groups("What position was Li Feng elected to?", names=names)[1] == ("李丰",)
+    assert ("李丰",) in term_groups("What position was Li Feng elected to?", names=names)
     # Given name first works too.
     assert ("李丰",) in term_groups("What did Feng Li say?", names=names)
     # Without the corpus reader the syllables are looked up one by one, not as 李丰.
     assert ("李丰",) not in term_groups("What position was Li Feng elected to?")
+
+
+def test_thousands_are_written_as_the_articles_write_them() -> None:
+    got = terms("Who plans to recruit 15,000 firefighters for 200,000,000 yuan?")
+    assert {"15000", "1.5万", "2亿"} <= set(got)
+    assert "000" not in got  # not cut at the comma
+
+
+def test_the_kind_of_answer_asked_for_is_no_search_term() -> None:
+    # "which year" asks for a year: 年度 is no topic of the articles (as 时间 is not in
+    # "什么时间"); the year itself still searches.
+    assert not any("年" in t for t in terms("In which year will the fair open?"))
+    assert "2023" in terms("What position did he hold in 2023?")
+    assert not any(t in ("地位", "位置") for t in terms("What position did he hold in 2023?"))
