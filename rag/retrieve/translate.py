@@ -139,8 +139,10 @@ def translate_query(
     and question words are skipped; month names become the digits Chinese news writes
     ("August 3" -> 8月3日); a capitalised word is first a name: a person's surname of the
     dictionary ("Trump" -> 特朗普), a place or a corpus word whose pinyin it spells
-    ("Guizhou" -> 贵州; with `names`, "Li Feng" -> 李丰 when the articles name him); numbers and Latin tokens ("5G", "2023", "ICP") and
-    Chinese already in the question pass through. Each English term gives at most
+    ("Guizhou" -> 贵州; with `names`, "Li Feng" -> 李丰 when the articles name him); an
+    acronym is one term with its Chinese name ("UK": 英国); numbers ("15,000": 15000,
+    1.5万), Latin tokens ("5G", "2023", "ICP") and Chinese already in the question pass
+    through. Each English term gives at most
     `max_per_term` candidates weighted 1/rank; a term found twice keeps its higher weight.
 
     Args:
