@@ -117,6 +117,14 @@ class Settings(BaseSettings):
         description="A proper name of the question found in fewer than this share of passages "
         "is its subject: an answer's article must name it (0: off).",
     )
+    vector_cache: int = Field(
+        4096,
+        ge=0,
+        le=1_000_000,
+        description="Query and answer-sentence vectors kept in memory per index snapshot "
+        "(1.5 KB each): a repeated question or re-read sentence is not embedded again "
+        "(0: off, as benchmarks measure).",
+    )
     meaning_candidates: int = Field(
         12,
         ge=0,

@@ -69,7 +69,7 @@ class HybridRetriever:
         self._names: NameIndex | None = None
         self._names_lock = threading.Lock()
         # Queries and answer sentences, embedded once: a follow-up re-reads the same ones.
-        self._vector = lru_cache(maxsize=4096)(embedder.embed_query)
+        self._vector = lru_cache(maxsize=settings.vector_cache)(embedder.embed_query)
 
     # ---- retrieval ---------------------------------------------------------------------
     def dense_weight(self, query: str) -> float:

@@ -233,3 +233,21 @@ def test_chroma_where_clauses() -> None:
     # An until-only range still excludes undated articles (date_int 0).
     until = chroma_where(Filters(until="2020-10-13"))
     assert {"date_int": {"$gte": 1}} in until["$and"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("size", "embedded"), [(4096, 1), (0, 2)])
+def test_a_repeated_question_is_embedded_once_unless_the_vector_cache_is_off(
+    seed_index, monkeypatch, size: int, embedded: int
+) -> None:  # type: ignore[no-untyped-def]
+    import rag
+
+    question = "青岛建成了多少个5G基站？"
+    engine = rag.Engine.open(settings=seed_index.settings.model_copy(update={"vector_cache": size}))
+    model = engine.embedder.model  # the real bundled model, spied on
+    real = type(model).query.__get__(model)
+    calls: list[str] = []
+    monkeypatch.setattr(model, "query", lambda text: calls.append(text) or real(text))
+    first = engine.search(question, k=3)
+    again = engine.search(question, k=3)
+    assert [h.chunk_id for h in first] == [h.chunk_id for h in again]
+    assert len(calls) == embedded
