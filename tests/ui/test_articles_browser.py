@@ -6,7 +6,7 @@ the new article in the chat, then delete it from the article list.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +42,29 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def select_files(page: Any, paths: list[Path]) -> None:
-    """Choose files in the upload box. Right after the accordion opens, the upload
-    component may not yet listen to its input (a change then goes unseen, about one run in
-    two on a loaded 2-core machine): choose again until it lists them, as a user would."""
-    for attempt in range(4):
-        page.set_input_files("#rag-upload input[type=file]", [str(p) for p in paths])
+def select_files(page: Any, paths: list[Path], server_log: Callable[[], str]) -> None:
+    """Choose files as a user does: click the upload box and pick them in the file chooser
+    it opens. The click goes through the component's own handler, so the choice reaches
+    it even right after the accordion opened (setting the hidden input directly was missed
+    now and then on a loaded 2-core machine)."""
+    for attempt in range(3):
+        with page.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:
+            page.click("#rag-upload button", timeout=TIMEOUT_MS)
+        chooser.value.set_files([str(p) for p in paths])
         try:
             page.wait_for_function(
                 "(name) => document.querySelector('#rag-upload').innerText.includes(name)",
                 arg=paths[-1].name,
-                timeout=TIMEOUT_MS // 4,
+                timeout=TIMEOUT_MS // 3,
             )
             return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: choose again
-            if attempt == 3:
-                raise
+        except Exception as exc:  # noqa: BLE001 - playwright's TimeoutError
+            if attempt == 2:
+                shown = page.inner_text("#rag-upload")
+                raise AssertionError(
+                    f"the upload box never listed {paths[-1].name}: it shows {shown!r}; "
+                    f"server log:\n{server_log()[-2000:]}"
+                ) from exc
 
 
 def test_add_articles_panel_uploads_asks_and_deletes(
@@ -75,7 +82,7 @@ def test_add_articles_panel_uploads_asks_and_deletes(
     page, dialogs = open_page(browser, server.url, 1366, 1000)
     page.get_by_text("Add articles").first.click()
     page.wait_for_selector("#rag-upload input[type=file]", state="attached", timeout=TIMEOUT_MS)
-    select_files(page, [tmp_path / "wenzhou_water.txt", tmp_path / "broken.txt"])
+    select_files(page, [tmp_path / "wenzhou_water.txt", tmp_path / "broken.txt"], server.output)
     page.click("#rag-add")
     page.wait_for_function(
         "() => document.querySelector('#rag-add-results').innerText.includes('Index:')",
