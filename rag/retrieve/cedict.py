@@ -103,6 +103,10 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "first half": ("上半年",),
     "interest rate": ("利率",),
     "benchmark interest rate": ("基准利率",),
+    # Health news: CC-CEDICT glosses "human" only by 人性 and 人肉, and "transmit" by
+    # signals (传输), not by how a disease spreads.
+    "human": ("人类", "人"),
+    "transmit": ("传播", "传染", "传递"),
 }
 
 

@@ -58,6 +58,9 @@ _WORD = re.compile(
 )
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’][sS]$")
+# "Level III response", "Grade 2 alert": Chinese news writes the grade as 三级 (or Ⅲ级).
+_GRADES = frozenset({"level", "grade", "class", "tier"})
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
 _CN_DIGITS = "零一二三四五六七八九"
 # Chinese news writes dates in digits: "August 3" is 8月3日.
 _MONTHS = {
@@ -198,7 +201,9 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             yield found
             i += n
             continue
-        n, found = _longest_phrase(d, words, forms, i)
+        n, found = _grade(tokens, i)
+        if not n:
+            n, found = _longest_phrase(d, words, forms, i)
         if not n and capital and names is not None:
             n, found = _name_run(names, tokens, i)
         if n:
@@ -251,6 +256,19 @@ def _date(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
     if digits.isdigit() and 1 <= int(digits) <= 31:
         return 2, (f"{month}月{int(digits)}日",)
     return 1, (f"{month}月",)
+
+
+def _grade(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
+    """(tokens used, terms) of a grade ("Level III" -> 三级, III; "level 2" -> 二级, 2级),
+    or (0, ())."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if tokens[i].lower() not in _GRADES or not nxt:
+        return 0, ()
+    if nxt.lower() in _ROMAN and nxt.isupper():
+        return 2, (f"{_chinese_number(_ROMAN[nxt.lower()])}级", nxt)
+    if nxt.isdigit() and 1 <= int(nxt) <= 20:
+        return 2, (f"{_chinese_number(int(nxt))}级", f"{int(nxt)}级")
+    return 0, ()
 
 
 def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:

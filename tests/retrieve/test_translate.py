@@ -355,3 +355,19 @@ def test_the_kind_of_answer_asked_for_is_no_search_term() -> None:
     assert not any("年" in t for t in terms("In which year will the fair open?"))
     assert "2023" in terms("What position did he hold in 2023?")
     assert not any(t in ("地位", "位置") for t in terms("What position did he hold in 2023?"))
+
+
+def test_a_grade_is_written_as_chinese_news_writes_it() -> None:
+    # 三级应急响应 (or Ⅲ级, which the tokenizer folds to "iii"), not 水平 "level" + "III".
+    groups = term_groups("Which regions keep the Level III emergency response?")
+    assert ("三级", "III") in groups
+    assert not any("水平" in g for g in groups)
+    assert ("二级", "2级") in term_groups("Was the alert raised to level 2?")
+    # "level" that grades nothing stays a word.
+    assert any("水平" in g for g in term_groups("a level playing field"))
+
+
+def test_health_news_words_rank_before_older_dictionary_senses() -> None:
+    got = terms("How is the virus transmitted to humans?")
+    assert got.index("传播") < got.index("传递")
+    assert "人类" in got and got.index("人类") < got.index("人性")
