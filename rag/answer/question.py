@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from rag.answer.lists import enumeration
 from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
 from rag.text import normalize, tokenize
 
@@ -320,9 +321,10 @@ _DATE_SPAN = re.compile(
 
 
 def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
-    """The few words of `sentence` that answer a number, date, who or where question
-    ("1.7万个", "5月26日", "张敬平", "福州"), verbatim, or None. Of several, the one nearest the question's terms: a
-    sentence often gives other figures ("建成5G基站1.7万个，...增长20%")."""
+    """The few words of `sentence` that answer a number, date, who, where or list question
+    ("1.7万个", "5月26日", "张敬平", "福州", "福建、广东、浙江等"), verbatim, or None. Of
+    several, the one nearest the question's terms: a sentence often gives other figures
+    ("建成5G基站1.7万个，...增长20%")."""
     if qtype == "number":
         unit = _MEASURE_Q.search(normalize(question))
         found = [
@@ -336,6 +338,8 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         found = [m for m in found if not m.group(0).strip().isdigit()]
     elif qtype in ("who", "place"):
         return _named_answer(question, qtype, sentence, terms)
+    elif qtype == "list":
+        return enumeration(sentence, terms)
     elif qtype == "date":
         found = list(_DATE_SPAN.finditer(sentence))
         if _ASKS_YEAR.search(question):

@@ -304,6 +304,31 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
         ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
         ("论坛是哪一年举办的？", "date", "论坛自2015年起每年举办。", ["论坛"], "2015年"),
         ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], "张敬平"),
+        # A list: its items cut from the words around them, 等 kept as the sentence says it.
+        (
+            "哪些省份部署了防汛工作？",
+            "list",
+            "视频连线福建、广东、浙江、四川等省份，部署防汛工作。",
+            ["省份", "部署"],
+            "福建、广东、浙江、四川等",
+        ),
+        (
+            "哪些企业获奖？",
+            "list",
+            "华为技术有限公司、百度在线网络技术有限公司、神州数码控股有限公司获奖。",
+            ["获奖"],
+            "华为技术有限公司、百度在线网络技术有限公司、神州数码控股有限公司",
+        ),
+        ("哪些城市获奖？", "list", "获奖城市包括深圳、杭州和成都。", ["获奖"], "深圳、杭州和成都"),
+        # A list far from the question's words is about something else.
+        (
+            "贵阳与哪些地方签了意向书？",
+            "list",
+            "贵阳市与泰国猜也奔府和韩国群山市签署友好城市意向书,贵州省建立友城关系增至113对,"
+            "双方将在经贸、教育、文化等领域开展交流",
+            ["意向书"],
+            None,
+        ),
     ],
 )
 def test_short_answer_is_the_verbatim_figure_or_date(
@@ -329,6 +354,13 @@ def test_an_english_answer_has_english_lead_ins_around_the_chinese_quote(seed_en
 def test_a_traditional_question_gets_a_traditional_short_answer(seed_engine) -> None:  # type: ignore[no-untyped-def]
     ans = seed_engine.ask("青島建成了多少個5G基站？")
     assert ans.text.startswith("1.7萬個。[1]")
+
+
+def test_a_list_answer_opens_with_the_enumerated_items(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("哪些城市获得了2023中国领军智慧城市奖？")
+    lead, _, _ = ans.text.partition("[1]")
+    assert lead.startswith("上海、深圳、成都") and lead.endswith("等。")
+    assert lead.rstrip("。") in to_simplified(ans.citations[0].quote)
 
 
 def test_a_what_question_has_no_short_answer_first(seed_engine) -> None:  # type: ignore[no-untyped-def]
