@@ -35,8 +35,6 @@ def lexical_query(
         return query
     words = names.words if names is not None else None
     terms = [t for g in term_groups(query, known=known, names=words) for t in g]
-    if names is not None:
-        terms += [w for w in names.match(query) if w not in terms]
     return " ".join(terms) if terms else query
 
 

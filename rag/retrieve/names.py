@@ -3,11 +3,11 @@
 "Lu Zhipeng" is in no dictionary, and the small multilingual model does not know him
 either; but the articles write 陆志鹏, whose pinyin is lu zhi peng. So every word of 2-4
 Chinese characters in the corpus vocabulary is keyed by its toneless pinyin (pypinyin's
-reading of the word when its phrase table has it, else each character's first reading),
-and a run of capitalised words in the question is looked up whole and in parts:
-"Lu Zhipeng" -> luzhipeng, else zhipenglu (Western order), else lu + zhipeng. Only keys of at least
-two syllables are used, so a single English word that happens to be pinyin ("Long") does
-not pull in 龙.
+reading of the word when its phrase table has it, else each character's first reading).
+`rag.retrieve.translate` looks a question's capitalised words up here, a run whole first
+("Lu Zhipeng" -> luzhipeng, else zhipenglu, Western order), then each word of four letters
+or more (zhipeng). Words of one character are not keyed, so a single English word that
+happens to be pinyin ("Long") does not pull in 龙.
 """
 
 from __future__ import annotations
@@ -57,35 +57,3 @@ class NameIndex:
     def words(self, key: str) -> list[str]:
         """Corpus words read as `key` ("qingdao" -> ["青岛"])."""
         return self._by_key.get(key.lower().replace("ü", "v").replace("u:", "v"), [])
-
-    def match(self, question: str) -> list[str]:
-        """Corpus words for the romanised names in an English question, longest name first.
-
-        Example:
-            >>> NameIndex(["陆志鹏", "青岛"]).match("What did Lu Zhipeng say in Qingdao?")
-            ['陆志鹏', '青岛']
-        """
-        found: list[str] = []
-        for run in _runs(question):
-            parts = [p.lower().replace("-", "").replace("'", "") for p in run]
-            hits = self.words("".join(parts)) if len("".join(parts)) >= _MIN_LETTERS else []
-            if not hits and len(parts) > 1:  # given name first: Zhipeng Lu
-                hits = self.words("".join(parts[1:] + parts[:1]))
-            if not hits:  # the whole name is no corpus word: try its parts
-                hits = [w for key in parts if len(key) >= _MIN_LETTERS for w in self.words(key)]
-            found += [w for w in hits if w not in found]
-        return found
-
-
-def _runs(question: str) -> list[list[str]]:
-    """Runs of adjacent capitalised words ("Lu Zhipeng", "Qingdao")."""
-    runs: list[list[str]] = []
-    last_end = -2
-    for m in _CAPITALISED.finditer(question):
-        gap = question[last_end : m.start()]
-        if runs and gap.strip() == "":
-            runs[-1].append(m.group())
-        else:
-            runs.append([m.group()])
-        last_end = m.end()
-    return runs

@@ -27,8 +27,8 @@ __all__ = [
     "translate_query",
 ]
 
-# Past forms the suffix rules cannot undo.
-_IRREGULAR = dict(
+# Verb forms and plurals the suffix rules cannot undo.
+_IRREGULAR_VERBS = dict(
     pair.split(">")
     for pair in """
     built>build won>win held>hold spoke>speak spoken>speak gave>give given>give made>make
@@ -37,16 +37,13 @@ _IRREGULAR = dict(
     grew>grow grown>grow led>lead met>meet paid>pay said>say sent>send spent>spend
     stood>stand taught>teach thought>think wrote>write written>write ran>run rose>rise
     risen>rise fell>fall fallen>fall kept>keep left>leave lost>lose saw>see seen>see
-    shown>show known>know knew>know drew>draw drawn>draw men>man women>woman
-    children>child
+    shown>show known>know knew>know drew>draw drawn>draw
     """.split()
 )
-# Past tenses of the irregular verbs above (not their participles).
-PAST_FORMS = frozenset(
-    "built won held spoke gave made took began went became brought bought sold told found "
-    "chose grew led met paid said sent spent stood taught thought wrote ran rose fell kept "
-    "left lost saw knew drew".split()
-)
+_IRREGULAR_PLURALS = {"men": "man", "women": "woman", "children": "child"}
+# Irregular past tenses and participles ("took", "given"): as "-ed" forms, they end a noun
+# phrase ("exhibitors took part").
+PAST_FORMS = frozenset(_IRREGULAR_VERBS)
 _NOT_PLURAL = frozenset("news series species means headquarters politics economics".split())
 
 _CJK_RUN = re.compile(f"[{CJK}]+")
@@ -353,10 +350,10 @@ def _forms(word: str, d: Dictionary) -> list[tuple[str, bool]]:
     out = [(word, False)]
     if _CJK_RUN.match(word):
         return out
-    singular = _singular(word)
+    singular = _IRREGULAR_PLURALS.get(word) or _singular(word)
     if singular != word:
         out.append((singular, False))
-    stem = _IRREGULAR.get(word) or next((s for s in _verb_stems(word) if d.has(s)), "")
+    stem = _IRREGULAR_VERBS.get(word) or next((s for s in _verb_stems(word) if d.has(s)), "")
     if stem:
         out.append((stem, True))
     return out
