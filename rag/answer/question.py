@@ -67,6 +67,7 @@ _MEASURE_Q = re.compile(
     r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])"
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
+_PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
 # "多少投资" asks for an amount of something named: the answer sentence names it too.
 _AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
@@ -74,7 +75,7 @@ _UNIT_START = "万萬亿億千百元年天倍"
 # "投资了多少" / "what was the total value of" ask for a sum of money: the answer states one
 # ("1000亿", "3.5万元", "2 billion yuan"). Not for growth or shares, which come as percentages.
 _MONEY_Q = re.compile(
-    r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值多少|成交额|签约额|交易额"
+    r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值(?:是|为)?多少|成交额|签约额|交易额"
     r"|\bhow much (?:money|investment|funding|capital)\b"
     r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
     r"|\bhow much (?:did|does|will|was|were|is)\b.*\b(?:cost|invest\w*|raise\w*|spen[dt]|worth|pa(?:y|id)|fund\w*)\b",
@@ -112,7 +113,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     asked = question  # as written: a capital marks an English name ("Afghan")
     question = normalize(question)
     if _PERCENT_Q.search(question):
-        return re.compile(r"[%％]|百分之|百分点|個百分點")
+        return _PERCENT
     if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
         return _MONEY
     m = _MEASURE_Q.search(question)
@@ -334,6 +335,10 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             and (unit is None or m.group(0).strip().endswith(unit.group(1)))
             and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
         ]
+        need = required_pattern(question)
+        if need is _MONEY or need is _PERCENT:
+            # "价值是多少" asks for a sum of money: "13亿美元", not the "一项" before it.
+            found = [m for m in found if need.search(normalize(m.group(0)))]
         # A bare number with no unit is too bare to stand alone ("2" of "2号线").
         found = [m for m in found if not m.group(0).strip().isdigit()]
     elif qtype in ("who", "place"):
@@ -417,6 +422,8 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
                 if qtype != "who" or word[0] in _SURNAMES:
                     found.append((at, word))
             at += len(word)
+    if found and qtype == "place" and not _ASKS_HELD.search(question):
+        found = _of_region_kind(question, norm, found)
     # Not what the question names (in its words or, asked in English, their translations);
     # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone.
     found = [
@@ -429,6 +436,36 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
     places = [i for t in terms if t for i in _positions(norm, t)]
     start, word = min(found, key=lambda f: min((abs(f[0] - p) for p in places), default=0))
     return sentence[start : start + len(word)]
+
+
+# What a province, city or county is called by in the text ("福建省", "福建、广东两省"):
+# jieba tags some common nouns as places (台风), which never carry the mark.
+_REGION_MARKS = (("省", "省"), ("城市", "市"), ("市", "市"), ("县", "县"), ("縣", "縣"))
+
+
+def _of_region_kind(
+    question: str, norm: str, found: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The places marked as the kind asked for (哪个省份: 福建省, or 广东 in "广东两省"), when
+    the sentence marks any; else all of them."""
+    asked = normalize(question)
+    mark = next(
+        (
+            m
+            for word, m in _REGION_MARKS
+            if f"哪个{word}" in asked
+            or f"哪{word}" in asked
+            or f"哪座{word}" in asked
+            or f"哪一个{word}" in asked
+        ),
+        None,
+    )
+    if mark is None:
+        return found
+    marked = [
+        (i, w) for i, w in found if w.endswith(mark) or mark in norm[i + len(w) : i + len(w) + 3]
+    ]
+    return marked or found
 
 
 def _positions(text: str, term: str) -> list[int]:

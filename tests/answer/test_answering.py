@@ -304,6 +304,23 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
         ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
         ("论坛是哪一年举办的？", "date", "论坛自2015年起每年举办。", ["论坛"], "2015年"),
         ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], "张敬平"),
+        # A sum of money is asked: the amount, not the count before it ("一项").
+        (
+            "美国对乌克兰的总支持价值是多少？",
+            "number",
+            "华盛顿宣布一项价值13亿美元的新军事援助计划。",
+            ["乌克兰", "支持", "价值"],
+            "13亿美元",
+        ),
+        # A province is asked: the place the sentence marks as one, not 台风 (a "place"
+        # by jieba's tags) next to the question's word.
+        (
+            "哪个省份会受到影响？",
+            "place",
+            "国家防总维持针对福建、广东两省的应急响应，工作组正在台风影响区域协助工作。",
+            ["省份", "影响"],
+            "广东",
+        ),
         # A list: its items cut from the words around them, 等 kept as the sentence says it.
         (
             "哪些省份部署了防汛工作？",
