@@ -9,6 +9,7 @@ import pytest
 import rag
 from rag.answer.extractive import names_place
 from rag.answer.question import (
+    asked_attribute,
     asked_noun,
     blank_non_counts,
     english_name_runs,
@@ -16,8 +17,8 @@ from rag.answer.question import (
     question_type,
     quoted_names,
     required_pattern,
-    short_answer,
 )
+from rag.answer.short_answer import short_answer
 from rag.text import detect_script, to_simplified
 
 
@@ -482,3 +483,17 @@ def test_who_holds_a_title_needs_a_sentence_stating_that_title(seed_engine) -> N
     # A title the articles state is answered, name first.
     ans = seed_engine.ask("中央党校（国家行政学院）电子政务研究中心主任是谁？")
     assert not ans.abstained and ans.text.startswith("王益民。[1]")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("截至8月3日，永定河的水位如何？", "水位"),
+        ("2023年世界母乳喂养周的主题是什么？", "主题"),
+        ("中国机器人产业的发展水平如何？", "水平"),
+        ("他说了什么？", None),  # no noun asked about
+        ("猴痘病毒通过什么方式传播？", None),  # the noun after 什么 is the kind, not the topic
+    ],
+)
+def test_the_attribute_a_question_asks_about(question: str, expected: str | None) -> None:
+    assert asked_attribute(question) == expected

@@ -1,0 +1,183 @@
+"""The short answer a sentence gives to a number, date, who, where or list question
+("1.7万个", "5月26日", "张敬平", "福州", "福建、广东、浙江等"), verbatim: what an answer
+opens with before the quoted sentences."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.lists import enumeration
+from rag.answer.question import BROAD_PLACES, PLACE_TAGS, asks_sum, counted_unit
+from rag.text import normalize
+
+_UNITS = (
+    r"%|％|个百分点|個百分點|美元|欧元|歐元|港元|英镑|英鎊|日元|元|"
+    r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種]"
+)
+# A quantity: a number (digits, or Chinese numerals followed by a unit), "多/余" for "more
+# than", a magnitude (万, 亿) and a unit or classifier: "1.7万个", "16.8%", "662亿美元", "50多个".
+_QUANTITY = re.compile(
+    r"(?:(?<![0-9.])[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
+    rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
+)
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}\s*年$")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_ASKS_YEAR = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)
+_DATE_SPAN = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|(?:19|20)\d{2}\s*年|\d{4}-\d{2}-\d{2}"
+)
+
+
+def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
+    """The few words of `sentence` that answer a number, date, who, where or list question
+    ("1.7万个", "5月26日", "张敬平", "福州", "福建、广东、浙江等"), verbatim, or None. Of
+    several, the one nearest the question's terms: a sentence often gives other figures
+    ("建成5G基站1.7万个，...增长20%")."""
+    if qtype == "number":
+        unit = counted_unit(question)
+        found = [
+            m
+            for m in _QUANTITY.finditer(sentence)
+            if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
+            and (unit is None or m.group(0).strip().endswith(unit))
+            and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
+        ]
+        need = asks_sum(question)
+        if need is not None:
+            # "价值是多少" asks for a sum of money: "13亿美元", not the "一项" before it.
+            found = [m for m in found if need.search(normalize(m.group(0)))]
+        # A bare number with no unit is too bare to stand alone ("2" of "2号线").
+        found = [m for m in found if not m.group(0).strip().isdigit()]
+    elif qtype in ("who", "place"):
+        return _named_answer(question, qtype, sentence, terms)
+    elif qtype == "list":
+        return enumeration(sentence, terms)
+    elif qtype == "date":
+        found = list(_DATE_SPAN.finditer(sentence))
+        if _ASKS_YEAR.search(question):
+            # "哪一年": the year, not the day ("2023年", of "2023年7月20日").
+            found = list(_YEAR.finditer(sentence))
+    else:
+        return None
+    if not found:
+        return None
+    norm = normalize(sentence)
+    places = (
+        [i for t in terms if t for i in _positions(norm, t)] if len(norm) == len(sentence) else []
+    )
+    if not places:
+        return found[0].group(0).strip()
+    best = min(found, key=lambda m: min(abs(m.start() - p) for p in places))
+    return best.group(0).strip()
+
+
+# Where something is held: "在福州举行" -> 福州.
+_HELD_IN = re.compile(r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办)")
+_ASKS_HELD = re.compile(r"举行|舉行|召开|召開|举办|舉辦|开幕|開幕|\bheld\b|\bhost", re.I)
+# A question whose answer is a geographic name ("哪座城市"), not any "where" ("在哪个平台").
+_ASKS_REGION = re.compile(
+    r"哪(?:个|個|座|一个|一個)?(?:城市|省|省份|国家|國家|地区|地區|县|縣|区|區)|\bwhich "
+    r"(?:city|province|country|region)\b|\bin what (?:city|country)\b",
+    re.I,
+)
+# A person as news names one: after the title ("副省长张敬平在..."), two or three characters
+# before what follows a name.
+# Titles news writes before a name ("副省长张敬平"), longest first.
+TITLES = (
+    "总经济师 秘书长 总经理 董事长 理事长 发言人 主任 书记 市长 省长 县长 区长 局长 厅长 院士 总裁 "
+    "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相".split()
+)
+_TITLED = re.compile(
+    rf"(?:{'|'.join(TITLES)})([\u4e00-\u9fff]{{2,3}}?)"
+    r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率)"
+)
+_PERSON_TAGS = frozenset({"nr"})  # not nrt: a transliterated name is often cut apart
+_FULL_NAME = 3  # jieba's person names shorter than this are often a split name's part
+# The hundred commonest Chinese surnames: a name jieba's tagger guesses must start with one
+# (its guesses include words such as 申请人 and parts of foreign names such as 连斯基).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤"
+)
+
+
+def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
+    """A person (who) or place (where) the sentence names and the question does not, the
+    one nearest the question's terms; None when the sentence names none, or when its text
+    does not map one to one onto its simplified form (offsets would not be verbatim).
+
+    A person: a name after a title, else a full name by jieba's tagger. A place: where an
+    event is held ("在福州举行") when the question asks that, or a place name when it asks
+    which city, province or country."""
+    import jieba.posseg
+
+    norm = normalize(sentence)
+    if len(norm) != len(sentence):
+        return None
+    asked = normalize(question)
+    found: list[tuple[int, str]] = []
+    if qtype == "who":
+        found = [(m.start(1), m.group(1)) for m in _TITLED.finditer(norm)]
+    elif _ASKS_HELD.search(question):
+        found = [(m.start(1), m.group(1)) for m in _HELD_IN.finditer(norm)]
+    if not found and (qtype == "who" or _ASKS_REGION.search(question)):
+        tags, shortest = (_PERSON_TAGS, _FULL_NAME) if qtype == "who" else (PLACE_TAGS, 2)
+        at = 0
+        for word, flag in jieba.posseg.cut(norm):
+            if flag in tags and len(word) >= shortest and word not in BROAD_PLACES:
+                if qtype != "who" or word[0] in _SURNAMES:
+                    found.append((at, word))
+            at += len(word)
+    if found and qtype == "place" and not _ASKS_HELD.search(question):
+        found = _of_region_kind(question, norm, found)
+    # Not what the question names (in its words or, asked in English, their translations);
+    # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone.
+    found = [
+        (i, w)
+        for i, w in found
+        if w not in asked and w not in terms and not any(c in w for c in "与和同跟向对")
+    ]
+    if not found:
+        return None
+    places = [i for t in terms if t for i in _positions(norm, t)]
+    start, word = min(found, key=lambda f: min((abs(f[0] - p) for p in places), default=0))
+    return sentence[start : start + len(word)]
+
+
+# What a province, city or county is called by in the text ("福建省", "福建、广东两省"):
+# jieba tags some common nouns as places (台风), which never carry the mark.
+_REGION_MARKS = (("省", "省"), ("城市", "市"), ("市", "市"), ("县", "县"), ("縣", "縣"))
+
+
+def _of_region_kind(
+    question: str, norm: str, found: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The places marked as the kind asked for (哪个省份: 福建省, or 广东 in "广东两省"), when
+    the sentence marks any; else all of them."""
+    asked = normalize(question)
+    mark = next(
+        (
+            m
+            for word, m in _REGION_MARKS
+            if f"哪个{word}" in asked
+            or f"哪{word}" in asked
+            or f"哪座{word}" in asked
+            or f"哪一个{word}" in asked
+        ),
+        None,
+    )
+    if mark is None:
+        return found
+    marked = [
+        (i, w) for i, w in found if w.endswith(mark) or mark in norm[i + len(w) : i + len(w) + 3]
+    ]
+    return marked or found
+
+
+def _positions(text: str, term: str) -> list[int]:
+    out, i = [], text.find(term)
+    while i >= 0:
+        out.append(i)
+        i = text.find(term, i + 1)
+    return out
