@@ -131,6 +131,8 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
             at += len(word)
     if found and qtype == "place" and not _ASKS_HELD.search(question):
         found = _of_region_kind(question, norm, found)
+    if found and qtype == "who":
+        found = _of_asked_title(asked, norm, found)
     # Not what the question names (in its words or, asked in English, their translations);
     # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone.
     found = [
@@ -143,6 +145,30 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
     places = [i for t in terms if t for i in _positions(norm, t)]
     start, word = min(found, key=lambda f: min((abs(f[0] - p) for p in places), default=0))
     return sentence[start : start + len(word)]
+
+
+def _of_asked_title(asked: str, norm: str, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The names whose title reads as the question's ("国家信息中心主任是谁" -> the name after
+    "国家信息中心主任", not the one after "国家发展改革委原副主任"), when the question names
+    a title: the longest run of the question's characters that ends at the title before the
+    name."""
+    title = next((t for t in TITLES if t in asked), None)
+    if title is None:
+        return found
+    before = asked[: asked.index(title)]
+
+    def shared(start: int) -> int:
+        head = norm[:start]
+        if not head.endswith(title):
+            return -1
+        head = head[: -len(title)]
+        n = 0
+        while n < min(len(head), len(before)) and head[-1 - n] == before[-1 - n]:
+            n += 1
+        return n
+
+    best = max(shared(i) for i, _w in found)
+    return [(i, w) for i, w in found if shared(i) == best] if best > 0 else found
 
 
 # What a province, city or county is called by in the text ("福建省", "福建、广东两省"):

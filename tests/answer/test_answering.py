@@ -305,6 +305,14 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
         ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
         ("论坛是哪一年举办的？", "date", "论坛自2015年起每年举办。", ["论坛"], "2015年"),
         ("谁致欢迎词？", "who", "副省长张敬平致欢迎词。", ["欢迎词"], "张敬平"),
+        # The name after the title the question names, not after another 主任.
+        (
+            "出席并致辞的国家信息中心主任是谁？",
+            "who",
+            "国家发展改革委原副主任徐宪平,国家信息中心主任刘宇南,副市长耿涛分别出席并致辞。",
+            ["出席", "致辞", "国家"],
+            "刘宇南",
+        ),
         # A sum of money is asked: the amount, not the count before it ("一项").
         (
             "美国对乌克兰的总支持价值是多少？",
