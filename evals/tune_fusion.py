@@ -1,7 +1,9 @@
-"""Tune fusion: retrieval figures over a grid of dense weight, candidate depth and RRF k.
+"""Tune fusion: retrieval figures over a grid of dense weight, article weight, candidate
+depth and RRF k.
 
-Each question's BM25 and dense rankings are computed once (`Engine.rankings`) and fused
-for every grid point, so a grid costs one search per question. Figures are on articles
+Each question's BM25, dense and article rankings are computed once (`Engine.rankings`)
+and fused for every grid point as `HybridRetriever.search` fuses them (the article
+channel reorders the first `top_k` passages), so a grid costs one search per question. Figures are on articles
 (hit@1, hit@5: an evidence article first / in the top 5) and on passages (context
 recall@5: the share of answer phrases in the top 5 passages), as `rag eval` computes them.
 
@@ -20,9 +22,10 @@ from pathlib import Path
 import rag
 from rag.evaluate import metrics
 from rag.evaluate.questions import load_questions
-from rag.retrieve.query import rrf_fuse
+from rag.retrieve.query import rrf_fuse, with_articles
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+ARTICLE_WEIGHTS = (0.0, 1.0, 1.5, 2.0)
 CANDIDATES = (20, 50, 100)
 RRF_K = (20, 60)
 
@@ -31,14 +34,18 @@ def rankings_of(engine: rag.Engine, questions, depth: int):  # type: ignore[no-u
     out = []
     for q in questions:
         r = engine.rankings(q.question, depth=depth)
-        out.append((q, r.bm25, r.dense))
+        out.append((q, r.bm25, r.dense, r.articles))
     return out
 
 
-def figures(engine, ranked, weight: float, candidates: int, rrf_k: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def figures(
+    engine, ranked, weight: float, article_weight: float, candidates: int, rrf_k: int
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
     h1 = h5 = cr = 0.0
-    for q, bm25, dense in ranked:
+    head = engine.settings.top_k
+    for q, bm25, dense, by_article in ranked:
         fused = rrf_fuse([(bm25[:candidates], 1.0), (dense[:candidates], weight)], k=rrf_k)
+        fused = with_articles(fused[:head], by_article, article_weight, k=rrf_k) + fused[head:]
         ids = [cid for cid, _ in fused[:20]]
         articles = metrics.dedupe(cid.rpartition("#")[0] for cid in ids)
         h1 += metrics.hit_at(articles, q.evidence, 1)
@@ -58,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         f"index {engine.settings.index_dir}: {engine.info().articles} articles, "
         f"model {engine.info().embed_model}",
         "",
-        "| questions | dense weight | candidates | rrf k | hit@1 | hit@5 | context recall@5 |",
-        "|---|---|---|---|---|---|---|",
+        "| questions | dense weight | article weight | candidates | rrf k | hit@1 | hit@5 | "
+        "context recall@5 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for path in args.questions:
         if not Path(path).exists():
@@ -73,15 +81,19 @@ def main(argv: list[str] | None = None) -> int:
             label = f"{Path(path).name} {'en' if english else 'zh'} ({len(questions)})"
             ranked = rankings_of(engine, questions, max(CANDIDATES))
             best = None
-            for w, c, k in itertools.product(WEIGHTS, CANDIDATES, RRF_K):
-                f = figures(engine, ranked, w, c, k)
+            grid = itertools.product(WEIGHTS, ARTICLE_WEIGHTS, CANDIDATES, RRF_K)
+            for w, a, c, k in grid:
+                f = figures(engine, ranked, w, a, c, k)
                 lines.append(
-                    f"| {label} | {w} | {c} | {k} | "
+                    f"| {label} | {w} | {a} | {c} | {k} | "
                     f"{f['hit@1']:.3f} | {f['hit@5']:.3f} | {f['context_recall@5']:.3f} |"
                 )
-                key = (f["hit@1"] + f["hit@5"] + f["context_recall@5"], w, c, k)
+                key = (f["hit@1"] + f["hit@5"] + f["context_recall@5"], w, a, c, k)
                 best = max(best or key, key)
-            print(f"{label}: best sum at weight {best[1]}, candidates {best[2]}, k {best[3]}")  # type: ignore[index]
+            print(  # type: ignore[index]
+                f"{label}: best sum at dense weight {best[1]}, article weight {best[2]}, "  # type: ignore[index]
+                f"candidates {best[3]}, k {best[4]}"  # type: ignore[index]
+            )
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -107,6 +107,7 @@ class Rankings:
     bm25: list[str]
     dense: list[str]
     dense_weight: float  # the weight fusion gives the dense channel for this question
+    articles: list[str] = field(default_factory=list)  # article ids, by their words as a whole
 
 
 @dataclass(frozen=True)

@@ -28,17 +28,21 @@ log = logging.getLogger("rag")
 
 
 class LexicalIndex:
-    """Chunk records in BM25 order, and the BM25 model over their tokens."""
+    """Chunk records in BM25 order, the BM25 model over their tokens, and one over each
+    article's tokens (its chunks' together)."""
 
     def __init__(
         self,
         records: list[Chunk],
         bm25: bm25s.BM25 | None,
         tokens: list[list[str]] | None = None,
+        articles: tuple[list[str], bm25s.BM25] | None = None,
     ):
         self.records = records
         self.bm25 = bm25  # None for a generation without chunks (bm25s cannot index nothing)
         self.tokens = tokens  # kept only while ingesting, to reuse for the next generation
+        # (article ids, their BM25 model); None in generations written before it existed.
+        self.articles = articles
         self.position = {r.id: i for i, r in enumerate(records)}
         self._vocab: dict[str, int] = dict(bm25.vocab_dict) if bm25 is not None else {}
         self._df: np.ndarray | None = None
@@ -52,7 +56,15 @@ class LexicalIndex:
 
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
-        return cls(records, bm25, tokens)
+        # An article's words as one text: a question's words spread over several chunks
+        # (the subject in one, the figure in the next) still point to the article. Each
+        # chunk repeats the title, so the title's words weigh more, as a reader's would.
+        by_article: dict[str, list[str]] = {}
+        for record, chunk_tokens in zip(records, tokens, strict=True):
+            by_article.setdefault(record.article_id, []).extend(chunk_tokens)
+        article_bm25 = bm25s.BM25()
+        article_bm25.index(list(by_article.values()), show_progress=False)
+        return cls(records, bm25, tokens, (list(by_article), article_bm25))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=False)
@@ -64,6 +76,10 @@ class LexicalIndex:
                 f.write(json.dumps(t, ensure_ascii=False) + "\n")
         if self.bm25 is not None:
             self.bm25.save(str(folder / "bm25"), show_progress=False)
+        if self.articles is not None:
+            ids, article_bm25 = self.articles
+            article_bm25.save(str(folder / "articles-bm25"), show_progress=False)
+            (folder / "articles.json").write_text(json.dumps(ids), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, *, with_tokens: bool = False) -> LexicalIndex:
@@ -76,11 +92,28 @@ class LexicalIndex:
                     # One shared string per distinct word (~0.3 GB less at 50,000 chunks).
                     tokens = [list(map(sys.intern, json.loads(line))) for line in f if line.strip()]
             bm25 = _load_bm25(folder / "bm25") if records else None
+            articles = None
+            if records and (folder / "articles.json").exists():
+                ids = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+                articles = (ids, _load_bm25(folder / "articles-bm25"))
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexCorrupted(
                 f"the lexical index {folder} cannot be read ({exc}): run `rag ingest --rebuild`"
             ) from exc
-        return cls(records, bm25, tokens)
+        return cls(records, bm25, tokens, articles)
+
+    def article_ranking(self, query_tokens: list[str], n: int) -> list[str]:
+        """The ids of the `n` articles whose words as a whole match the query best (BM25 over
+        each article's tokens), best first; [] for an index written before articles had a
+        model of their own, or when no token is known."""
+        known = [t for t in query_tokens if t in self._vocab]
+        if self.articles is None or not known:
+            return []
+        ids, article_bm25 = self.articles
+        scores = np.asarray(article_bm25.get_scores(known), dtype=np.float32)
+        matched = np.flatnonzero(scores > 0)
+        best = matched[np.argsort(-scores[matched], kind="stable")][:n]
+        return [ids[i] for i in best.tolist()]
 
     def vocabulary(self) -> list[str]:
         """Every token of the corpus."""

@@ -51,6 +51,8 @@ _MIN_SURNAME = 4  # letters
 # A person's entry opens with the name and then a comma (after the dates in brackets):
 # "Donald Trump (1946-), American business magnate".
 _PERSON = re.compile(r"^\s*((?:[A-Z][a-z]+ ){1,2}[A-Z][a-z]+)\s*,")
+# ... and gives the life dates: "Third Month Fair, traditional festival ..." is no person.
+_LIFE_DATES = re.compile(r"\((?:c\. |b\. )?\d{3,4}-")
 _MAX_WORDS = 5  # longer glosses are descriptions, not translations
 _POS_COST = 3.0  # a verb sense for a noun, or a noun sense for a verb form
 # Rank tiers, lower first: words jieba knows (whole glosses, then names at the head of a
@@ -270,7 +272,7 @@ def _add_entries(
     bodies = _TONED.sub("\x00", bodies)  # pinyin left in a gloss: not a translation
     bodies = _ACCENTED.sub(_unaccent, bodies)  # "Lüliang" -> "Luliang"
     cleaned = _EDGE_SPACE.sub(r"\1", _NON_WORD.sub(" ", bodies.lower())).strip(" ")
-    for (simp, pinyin, _), body, low in zip(
+    for (simp, pinyin, raw), body, low in zip(
         entries, bodies.split("\n"), cleaned.split("\n"), strict=True
     ):
         count = freq.get(simp, 0)
@@ -295,7 +297,7 @@ def _add_entries(
             head = _name_head(body.partition("/")[0])
             if head:  # "Shenzhen subprovincial city in Guangdong" -> shenzhen
                 posting = (_NAME_HEAD - common, simp, False)
-                person = _PERSON.match(body)
+                person = _PERSON.match(body) if _LIFE_DATES.search(raw) else None
                 last = person.group(1).rsplit(" ", 1)[-1].lower() if person else ""
                 # A surname of one syllable ("Li", "Wang") names too many people to choose;
                 # a Chinese name read in pinyin ("Li Changchun") is found by its reading, and

@@ -15,7 +15,7 @@ from rag.errors import IndexNotFound
 from rag.index.snapshot import Snapshot
 from rag.index.store import VectorStore
 from rag.retrieve.names import NameIndex
-from rag.retrieve.query import Filters, chroma_where, rrf_fuse, top_n
+from rag.retrieve.query import Filters, chroma_where, rrf_fuse, top_n, with_articles
 from rag.retrieve.rerank import rerank
 from rag.retrieve.translate import mostly_latin, term_groups
 from rag.text import tokenize
@@ -26,15 +26,17 @@ def lexical_query(
     query: str,
     known: Callable[[str], bool] | None = None,
     names: NameIndex | None = None,
+    words: Callable[[str], bool] | None = None,
 ) -> str:
     """What BM25 searches for: the query itself, or for an English question its Chinese
     translation by dictionary (CC-CEDICT), since BM25 matches Chinese words only; `known`
     (does the corpus use this word?) picks the senses the corpus uses, and `names` reads
-    romanised names as the corpus words whose pinyin they spell ("Lu Zhipeng" -> 陆志鹏)."""
+    romanised names as the corpus words whose pinyin they spell ("Lu Zhipeng" -> 陆志鹏);
+    `words` (is this a corpus word?) adds the event abbreviations the articles use (高交会)."""
     if not mostly_latin(query):
         return query
-    words = names.words if names is not None else None
-    terms = [t for g in term_groups(query, known=known, names=words) for t in g]
+    readings = names.words if names is not None else None
+    terms = [t for g in term_groups(query, known=known, names=readings, words=words) for t in g]
     return " ".join(terms) if terms else query
 
 
@@ -84,21 +86,28 @@ class HybridRetriever:
         if mask is not None and not mask.any():
             return Rankings([], [], dense_weight)
         names = self.names() if mostly_latin(query) else None
-        bm25_idx = top_n(lex.scores(tokenize(lexical_query(query, lex.uses, names))), depth, mask)
+        tokens = tokenize(lexical_query(query, lex.uses, names, lex.knows))
+        bm25_idx = top_n(lex.scores(tokens), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
+        articles = lex.article_ranking(tokens, depth) if self.settings.article_weight else []
         dense_ids: list[str] = []
         if dense_weight > 0:
             vec = self._vector(query)
             for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of this snapshot's generation
                     dense_ids.append(cid)
-        return Rankings(bm25_ids, dense_ids, dense_weight)
+        return Rankings(bm25_ids, dense_ids, dense_weight, articles)
 
     def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[Hit]:
         """The `k` best passages for a clean query, by weighted RRF (then the reranker, if set)."""
         s = self.settings
         r = self.rankings(query, max(s.candidates, k), filters)
         fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
+        # The article channel reorders the passages the other channels put first (the
+        # answerer's `top_k`), whatever `k` a caller asks: it brings in no passage, so the
+        # same passages reach the answerer, in a better order (README "Fusion").
+        head = s.top_k
+        fused = with_articles(fused[:head], r.articles, s.article_weight, k=s.rrf_k) + fused[head:]
         hits = [self.snapshot.hit(cid, score) for cid, score in fused[: max(k, 20)]]
         if s.rerank_model:
             hits = rerank(s.rerank_model, query, hits)
@@ -144,4 +153,4 @@ class HybridRetriever:
         return [float(self._vector(t) @ q) for t in texts]
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
-        return term_groups(text, known=self.uses, names=self.names().words)
+        return term_groups(text, known=self.uses, names=self.names().words, words=self.knows)

@@ -153,6 +153,22 @@ def rrf_fuse(
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def with_articles(
+    fused: Sequence[tuple[str, float]], articles: Sequence[str], weight: float, *, k: int = 60
+) -> list[tuple[str, float]]:
+    """Fused passages with one more channel: each passage's article's rank in `articles`
+    (weight / (k + rank)), so that of two equal passages the one from the article that
+    matches as a whole comes first. Passages stay those the other channels found."""
+    if not articles or weight <= 0:
+        return list(fused)
+    rank = {a: r for r, a in enumerate(articles, start=1)}
+    out = [
+        (cid, score + (weight / (k + rank[a]) if (a := cid.rpartition("#")[0]) in rank else 0.0))
+        for cid, score in fused
+    ]
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
 def top_n(scores: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[int]:
     """Indices of the `n` highest positive scores (within `mask`), best first."""
     if scores.size == 0:

@@ -73,6 +73,15 @@ _MONTHS = {
 _ANSWER_FRAME = re.compile(
     r"\b(?:which|what)\s+(?:year|month|date|day|time|level|position|post|rank)\b", re.I
 )
+# Capitalised in a name, these words name an event or a body, not their common senses
+# ("Fair": 交易会, not 公平; CC-CEDICT has the event senses only under "trade fair" and the like).
+_EVENT_WORDS = {
+    "fair": ("交易会",),  # Canton Fair 广交会, China Hi-Tech Fair 高交会: 交易会; an expo is 博览会
+    "expo": ("博览会",),
+    "exposition": ("博览会",),
+    "games": ("运动会",),
+}
+_EVENTS = frozenset(t for heads in _EVENT_WORDS.values() for t in heads)
 _MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
 # A reader of romanised names: toneless pinyin -> the corpus words read so ("lifeng" -> 李丰).
 Names = Callable[[str], list[str]]
@@ -107,6 +116,7 @@ def term_groups(
     max_per_term: int = 3,
     known: Callable[[str], bool] | None = None,
     names: Names | None = None,
+    words: Callable[[str], bool] | None = None,
 ) -> list[tuple[str, ...]]:
     """The translated candidates grouped per English term (each group starts at weight 1).
 
@@ -114,7 +124,9 @@ def term_groups(
     candidates among the first `_POOL` that the corpus uses, the way a reader picks the
     sense that fits the text ("smart": 智能 over 精明 in news on technology); a term whose
     candidates the corpus never uses keeps its dictionary-first ones.
-    `names` reads romanised names as the corpus's words (see `translate_query`).
+    `names` reads romanised names as the corpus's words (see `translate_query`); with
+    `words` (is this one of the corpus's words?), an event's Chinese abbreviation the
+    articles use joins as a group of its own ("China Hi-Tech Fair": 高交会).
     """
     pool = max_per_term if known is None else max(max_per_term, _POOL)
     groups: list[list[str]] = []
@@ -127,7 +139,27 @@ def term_groups(
     for g in groups:
         used = [t for t in g if known(t)] if known is not None else []
         out.append(tuple(dict.fromkeys(used or g))[:max_per_term])
-    return out
+    if words is None:
+        return out
+    # Abbreviations from all the candidates: the articles may write only the short name.
+    return out + _abbreviations([tuple(g) for g in groups], words)
+
+
+def _abbreviations(
+    groups: list[tuple[str, ...]], words: Callable[[str], bool]
+) -> list[tuple[str, ...]]:
+    """Names of events as Chinese news shortens them, when the articles use them as a
+    word: the first character of the word before the event and the event's first and
+    closing characters ("Hi-Tech Fair": 高新技术 + 交易会 -> 高交会; "Import Expo": 进口 +
+    博览会 -> 进博会)."""
+    found: list[tuple[str, ...]] = []
+    for i in range(1, len(groups)):
+        for event in (t for t in groups[i] if t in _EVENTS):
+            for head in groups[i - 1]:
+                name = head[:1] + event[0] + event[-1]
+                if words(name) and (name,) not in found:
+                    found.append((name,))
+    return found
 
 
 def translate_query(
@@ -223,6 +255,9 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             # One term: the articles write "WTO" or 世贸组织, and a sense of the English
             # word ("who": 何人) is no reading of the acronym WHO.
             yield tuple(dict.fromkeys([*found[:2], token])) if found else (token,)
+            continue
+        if capital and word in _EVENT_WORDS:
+            yield _EVENT_WORDS[word]  # "China Hi-Tech Fair": the fair is an event
             continue
         if capital:
             # A name before the common senses: "Trump" is 特朗普 here, not 将牌.

@@ -77,3 +77,30 @@ def test_uses_knows_words_the_tokeniser_splits() -> None:
     assert lex.uses("智慧") and lex.uses("智慧城市")  # a token, and a word cut into tokens
     assert not lex.uses("吉祥物") and not lex.uses("智慧乡村")  # absent, and half absent
     assert lex.uses("智慧城市")  # asked again (remembered): the same answer
+
+
+def test_articles_rank_by_their_words_as_a_whole(tmp_path: Path) -> None:
+    # Article "b" has the question's two words in two chunks, "a" has one in one chunk.
+    records = [
+        Chunk("a#0", "a", 0, "", 0, 1),
+        Chunk("b#0", "b", 0, "", 0, 1),
+        Chunk("b#1", "b", 1, "", 0, 1),
+        Chunk("c#0", "c", 0, "", 0, 1),
+    ]
+    tokens = [["青岛", "天气"], ["青岛", "新闻"], ["基站", "建成"], ["天气", "晴朗"]]
+    built = LexicalIndex.build(records, tokens)
+    assert built.article_ranking(["青岛", "基站"], 10) == ["b", "a"]  # c matches neither
+    built.save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded.article_ranking(["青岛", "基站"], 1) == ["b"]
+    assert loaded.article_ranking(["unknown"], 10) == []
+
+
+def test_a_generation_without_an_article_model_ranks_no_articles(tmp_path: Path) -> None:
+    records, tokens = _random_corpus(30)
+    LexicalIndex.build(records, tokens).save(tmp_path / "lex")
+    for name in ("articles.json",):
+        (tmp_path / "lex" / name).unlink()  # as written before articles had a model
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded.article_ranking(["青岛"], 10) == []
+    assert loaded.scores(["青岛"]).shape == (30,)

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from rag.errors import InvalidQuestion
-from rag.retrieve.query import Filters, chroma_where, clean_question, rrf_fuse, top_n
+from rag.retrieve.query import (
+    Filters,
+    chroma_where,
+    clean_question,
+    rrf_fuse,
+    top_n,
+    with_articles,
+)
 
 # --- rrf_fuse ----------------------------------------------------------------------------------
 
@@ -45,6 +52,15 @@ def test_rrf_weights_scale_channels() -> None:
     tie = rrf_fuse([(["x", "y"], 1.0), (["y", "x"], 1.0)], k=60)
     assert [cid for cid, _ in tie] == ["x", "y"]
     assert tie[0][1] == pytest.approx(tie[1][1])
+
+
+def test_the_article_channel_reorders_passages_and_brings_in_none() -> None:
+    fused = [("x#0", 1 / 61), ("y#2", 1 / 62), ("z#1", 1 / 63)]
+    got = with_articles(fused, ["z", "w"], 1.0, k=60)
+    assert [cid for cid, _ in got] == ["z#1", "x#0", "y#2"]  # z's article matches best
+    assert dict(got)["z#1"] == pytest.approx(1 / 63 + 1 / 61)
+    assert with_articles(fused, ["z"], 0.0) == fused  # weight 0: off
+    assert with_articles(fused, [], 1.0) == fused
 
 
 def test_rrf_empty_inputs() -> None:
@@ -251,3 +267,16 @@ def test_a_repeated_question_is_embedded_once_unless_the_vector_cache_is_off(
     again = engine.search(question, k=3)
     assert [h.chunk_id for h in first] == [h.chunk_id for h in again]
     assert len(calls) == embedded
+
+
+def test_search_results_are_a_prefix_of_a_deeper_search(seed_index) -> None:  # type: ignore[no-untyped-def]
+    # The article channel reorders the first top_k passages whatever k is asked, so the
+    # passages the answerer reads (k = top_k) are the first of any deeper search.
+    import rag
+
+    engine = rag.Engine.open(settings=seed_index.settings)
+    for question in ("青岛建成了多少个5G基站？", "Which cities won 2023 smart city awards?"):
+        short = [h.chunk_id for h in engine.search(question, k=engine.settings.top_k)]
+        deep = [h.chunk_id for h in engine.search(question, k=20)]
+        assert deep[: len(short)] == short
+        assert engine.rankings(question, depth=20).articles  # the channel is on

@@ -371,3 +371,22 @@ def test_health_news_words_rank_before_older_dictionary_senses() -> None:
     got = terms("How is the virus transmitted to humans?")
     assert got.index("传播") < got.index("传递")
     assert "人类" in got and got.index("人类") < got.index("人性")
+
+
+def test_an_event_name_is_also_read_as_its_chinese_abbreviation_the_articles_use() -> None:
+    # 高交会 is how the articles name the China Hi-Tech Fair (高新技术 + 交易会).
+    corpus = {"中国", "高新技术", "高交会", "进博会", "进口"}.__contains__
+    groups = term_groups("What is the China Hi-Tech Fair about?", known=corpus, words=corpus)
+    assert ("交易会",) in groups  # a capitalised Fair is the event, not 公平
+    assert ("高交会",) in groups
+    assert ("进博会",) in term_groups("When did the Import Expo open?", known=corpus, words=corpus)
+    # Only an abbreviation the articles use as a word, and only of an event.
+    assert ("高交会",) not in term_groups("What is the China Hi-Tech Fair about?", known=corpus)
+    question = "How many goods exhibitions were held at the fair?"  # no event name
+    assert term_groups(question, words=lambda w: True) == term_groups(question)
+
+
+def test_a_dictionary_name_without_life_dates_is_no_person() -> None:
+    # CC-CEDICT's "Third Month Fair, traditional festival ..." is no surname "Fair".
+    assert "三月街" not in terms("What is the Hi-Tech Fair?")
+    assert terms("What did Putin say?")[0] == "普京"  # "Vladimir Putin (1952-), ..."
