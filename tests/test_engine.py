@@ -284,15 +284,17 @@ def test_articles_lists_every_indexed_article_with_metadata(seed_engine, seed_id
 
 
 def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
-    from rag.retrieve.query import rrf_fuse
+    from rag.retrieve.query import rrf_fuse, with_articles
 
     s = seed_engine.settings
     for query in ("青岛5G基站", "How many 5G base stations has Qingdao built?"):
         r = seed_engine.rankings(query, depth=s.candidates)
-        assert r.bm25 and r.dense and len(set(r.dense)) == len(r.dense)
+        assert r.bm25 and r.dense and len(set(r.dense)) == len(r.dense) and r.articles
         english = query.isascii()
         assert r.dense_weight == (s.dense_weight_english if english else s.dense_weight)
         fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
+        head = s.top_k  # the article channel reorders the first top_k passages
+        fused = with_articles(fused[:head], r.articles, s.article_weight, k=s.rrf_k) + fused[head:]
         hits = seed_engine.search(query, k=5)
         assert [h.chunk_id for h in hits] == [cid for cid, _ in fused[:5]]
         assert seed_engine.chunk(hits[0].chunk_id).text == hits[0].text
