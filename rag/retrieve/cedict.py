@@ -78,6 +78,9 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "trade fair": ("交易会", "博览会", "展会"),
     "deal": ("签约", "协议", "交易"),
     "award": ("奖", "奖项", "大奖"),
+    # News wins awards, titles and contracts (获得, 荣获, 摘得); CC-CEDICT's first senses
+    # are a match's (赢得, 打赢) or a conquest's (拿下).
+    "win": ("获得", "荣获", "赢得", "夺得", "摘得", "获胜"),
     "summit": ("峰会",),
     "expo": ("博览会", "博会"),
     "hi-tech": ("高新技术", "高科技", "高新"),

@@ -505,3 +505,11 @@ def test_who_holds_a_title_needs_a_sentence_stating_that_title(seed_engine) -> N
 )
 def test_the_attribute_a_question_asks_about(question: str, expected: str | None) -> None:
     assert asked_attribute(question) == expected
+
+
+def test_an_english_list_question_gets_the_listed_winners(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # "won" is 获得/摘得 in award news, not 拿下: the sentence listing the winning cities,
+    # not the one listing solution providers that 夺得 their award.
+    ans = seed_engine.ask("Which cities won 2023 smart city awards?")
+    assert ans.text.startswith("Answer: 上海、深圳、成都"), ans.text[:120]
+    assert "有限公司" not in ans.text.partition("From the articles:")[0]

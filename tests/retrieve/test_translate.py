@@ -390,3 +390,9 @@ def test_a_dictionary_name_without_life_dates_is_no_person() -> None:
     # CC-CEDICT's "Third Month Fair, traditional festival ..." is no surname "Fair".
     assert "三月街" not in terms("What is the Hi-Tech Fair?")
     assert terms("What did Putin say?")[0] == "普京"  # "Vladimir Putin (1952-), ..."
+
+
+def test_winning_is_read_as_award_news_writes_it() -> None:
+    got = terms("Which cities won the award?")
+    assert got.index("获得") < got.index("奖")
+    assert "拿下" not in got
