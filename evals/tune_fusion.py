@@ -45,7 +45,7 @@ def figures(
     head = engine.settings.top_k
     for q, bm25, dense, by_article in ranked:
         fused = rrf_fuse([(bm25[:candidates], 1.0), (dense[:candidates], weight)], k=rrf_k)
-        fused = with_articles(fused[:head], by_article, article_weight, k=rrf_k) + fused[head:]
+        fused = with_articles(fused, by_article, article_weight, k=rrf_k, head=head)
         ids = [cid for cid, _ in fused[:20]]
         articles = metrics.dedupe(cid.rpartition("#")[0] for cid in ids)
         h1 += metrics.hit_at(articles, q.evidence, 1)

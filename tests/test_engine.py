@@ -293,8 +293,8 @@ def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
         english = query.isascii()
         assert r.dense_weight == (s.dense_weight_english if english else s.dense_weight)
         fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
-        head = s.top_k  # the article channel reorders the first top_k passages
-        fused = with_articles(fused[:head], r.articles, s.article_weight, k=s.rrf_k) + fused[head:]
+        # the article channel reorders the first top_k passages
+        fused = with_articles(fused, r.articles, s.article_weight, k=s.rrf_k, head=s.top_k)
         hits = seed_engine.search(query, k=5)
         assert [h.chunk_id for h in hits] == [cid for cid, _ in fused[:5]]
         assert seed_engine.chunk(hits[0].chunk_id).text == hits[0].text

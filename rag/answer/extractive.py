@@ -257,7 +257,8 @@ def _candidates(
             sent = h.text[s:e]
             if len(sent) < 6:  # headings and fragments answer nothing
                 continue
-            cov = terms.coverage(normalize(sent))
+            norm = normalize(sent)
+            cov = terms.coverage(norm)
             if i > 0:
                 # A sentence often answers about the topic its predecessors named ("“千亿”是要
                 # 投资1000亿" after the sentence naming the plan): credit that context, less.
@@ -267,7 +268,7 @@ def _candidates(
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
-            if attribute and attribute in normalize(sent):
+            if attribute and attribute in norm:
                 # "永定河的水位如何" is answered by a sentence on the 水位, not by one on the
                 # river's floods that repeats more of the question's other words.
                 score += _ATTRIBUTE_BONUS

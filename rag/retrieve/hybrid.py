@@ -106,8 +106,7 @@ class HybridRetriever:
         # The article channel reorders the passages the other channels put first (the
         # answerer's `top_k`), whatever `k` a caller asks: it brings in no passage, so the
         # same passages reach the answerer, in a better order (README "Fusion").
-        head = s.top_k
-        fused = with_articles(fused[:head], r.articles, s.article_weight, k=s.rrf_k) + fused[head:]
+        fused = with_articles(fused, r.articles, s.article_weight, k=s.rrf_k, head=s.top_k)
         hits = [self.snapshot.hit(cid, score) for cid, score in fused[: max(k, 20)]]
         if s.rerank_model:
             hits = rerank(s.rerank_model, query, hits)

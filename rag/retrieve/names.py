@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z]+)?\b")
-_MIN_LETTERS = 4  # keys shorter than this are one syllable at most ("lu", "wang")
 
 
 def _bare(toned: str) -> str:

@@ -154,19 +154,26 @@ def rrf_fuse(
 
 
 def with_articles(
-    fused: Sequence[tuple[str, float]], articles: Sequence[str], weight: float, *, k: int = 60
+    fused: Sequence[tuple[str, float]],
+    articles: Sequence[str],
+    weight: float,
+    *,
+    k: int = 60,
+    head: int | None = None,
 ) -> list[tuple[str, float]]:
     """Fused passages with one more channel: each passage's article's rank in `articles`
     (weight / (k + rank)), so that of two equal passages the one from the article that
-    matches as a whole comes first. Passages stay those the other channels found."""
+    matches as a whole comes first. Passages stay those the other channels found; with
+    `head`, only the first `head` are reordered and the rest keep their place."""
     if not articles or weight <= 0:
         return list(fused)
+    n = len(fused) if head is None else head
     rank = {a: r for r, a in enumerate(articles, start=1)}
     out = [
         (cid, score + (weight / (k + rank[a]) if (a := cid.rpartition("#")[0]) in rank else 0.0))
-        for cid, score in fused
+        for cid, score in fused[:n]
     ]
-    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+    return sorted(out, key=lambda kv: (-kv[1], kv[0])) + list(fused[n:])
 
 
 def top_n(scores: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[int]:

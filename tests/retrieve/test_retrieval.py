@@ -61,6 +61,11 @@ def test_the_article_channel_reorders_passages_and_brings_in_none() -> None:
     assert dict(got)["z#1"] == pytest.approx(1 / 63 + 1 / 61)
     assert with_articles(fused, ["z"], 0.0) == fused  # weight 0: off
     assert with_articles(fused, [], 1.0) == fused
+    # With head, only the first passages are reordered; the rest keep their place.
+    got = with_articles(fused, ["z"], 1.0, k=60, head=2)
+    assert [cid for cid, _ in got] == ["x#0", "y#2", "z#1"]
+    got = with_articles(fused, ["y"], 1.0, k=60, head=2)
+    assert [cid for cid, _ in got] == ["y#2", "x#0", "z#1"]
 
 
 def test_rrf_empty_inputs() -> None:
