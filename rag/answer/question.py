@@ -68,6 +68,15 @@ _MEASURE_Q = re.compile(
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 _PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
+# "青岛占了其中多少" asks for a share: the answer says what part it is ("占总数的24.6%",
+# "占全国三分之一"), or gives a percentage.
+_SHARE_Q = re.compile(
+    r"占(?:了)?(?:其中|总数|总量|全国|全省|全市)?(?:的)?(?:多少|几成|百分之几)"
+    r"|(?:占比|比重|比例)(?:是|为)?(?:多少|几)"
+    r"|\bwhat (?:share|proportion|fraction)\b",
+    re.I,
+)
+_SHARE = re.compile(rf"[%％]|百分之|占[^。！？；]{{0,12}}?(?:{_NUM}|一半|半数)")
 # "多少投资" asks for an amount of something named: the answer sentence names it too.
 _AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
 _UNIT_START = "万萬亿億千百元年天倍"
@@ -125,6 +134,8 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     question = normalize(question)
     if _PERCENT_Q.search(question):
         return _PERCENT
+    if _SHARE_Q.search(question):
+        return _SHARE
     if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
         return _MONEY
     m = _MEASURE_Q.search(question)

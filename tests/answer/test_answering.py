@@ -57,6 +57,13 @@ def _article_text(seed_articles: dict, article_id: str) -> str:
         # a count with a measure word: a number with that measure word
         ("青岛建成了多少个5G基站？", ["建成5G基站1.7万个"], ["青岛5G基站建设领先"]),
         ("占比是百分之多少？", ["占总数的24.6%"], ["占总数的大部分"]),
+        # a share: what part of the whole, or a percentage
+        (
+            "青岛占了其中多少？",
+            ["我市共入选34个案例，占总数的24.6%", "占全国的三分之一", "约占一半"],
+            ["其中，市南区5G智慧公园等9个案例入选“惠民”领域", "占据领先地位"],
+        ),
+        ("What share of the cases came from Qingdao?", ["占总数的24.6%"], ["共入选34个案例"]),
         ("投资多少亿元？", ["投资1000亿以上资金", "共投入3.5万元"], ["投资规模很大", "第十三届"]),
         ("多少钱？", ["票价50元"], ["价格便宜"]),
         (
