@@ -112,6 +112,36 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     # signals (传输), not by how a disease spreads.
     "human": ("人类", "人"),
     "transmit": ("传播", "传染", "传递"),
+    # Disaster and crime news: deaths and injuries as reports count them (死亡, 遇难, 受伤),
+    # not CC-CEDICT's first senses (打死 "to kill by beating", 伤害).
+    "die": ("死亡", "遇难", "去世", "丧生"),
+    "kill": ("死亡", "遇难", "丧生", "杀死"),
+    "injure": ("受伤", "伤害"),
+    "injured": ("受伤", "伤者"),
+    "fire": ("火灾", "消防", "大火"),  # fires, and the fire and rescue services
+    "affect": ("影响", "波及"),
+    "charge": ("指控", "起诉", "收费"),
+    # Economic news: figures fall and grow (下降, 增长), before autumn (秋季) and drops of
+    # water (水滴); profits are 利润, the total 利润总额.
+    "fall": ("下降", "下跌", "回落"),
+    "drop": ("下降", "下跌", "减少"),
+    "growth": ("增长", "增速"),
+    "growth rate": ("增速", "增长率"),
+    "profit": ("利润", "盈利", "收益"),
+    "total profit": ("利润总额", "总利润"),
+    "share price": ("股价",),
+    "stock price": ("股价",),
+    "stock": ("股票", "股市", "股份"),
+    "trade": ("贸易", "交易"),
+    "ton": ("吨",),
+    "county": ("县", "县域"),
+    # People in the news: Chinese officials, representatives and companies (中国, 中方),
+    # not the school subject 语文; in what post (职务).
+    "chinese": ("中国", "中方", "中文", "华人"),
+    "official": ("官员", "官方", "正式"),
+    "premier": ("总理",),
+    "position": ("职务", "职位", "地位", "位置"),
+    "exhibition": ("展览", "展会", "展览会"),
 }
 
 

@@ -37,7 +37,7 @@ _IRREGULAR_VERBS = dict(
     grew>grow grown>grow led>lead met>meet paid>pay said>say sent>send spent>spend
     stood>stand taught>teach thought>think wrote>write written>write ran>run rose>rise
     risen>rise fell>fall fallen>fall kept>keep left>leave lost>lose saw>see seen>see
-    shown>show known>know knew>know drew>draw drawn>draw
+    shown>show known>know knew>know drew>draw drawn>draw died>die dying>die
     """.split()
 )
 _IRREGULAR_PLURALS = {"men": "man", "women": "woman", "children": "child"}
@@ -68,6 +68,9 @@ _MONTHS = {
         start=1,
     )
 }
+# "January to June" is 1-6月 (also written 1—6月, 1至6月), and the periods statistics name.
+_RANGE_WORDS = frozenset({"to", "through", "till", "until", "and"})
+_PERIODS = {(1, 3): "一季度", (1, 6): "上半年", (1, 9): "前三季度", (7, 12): "下半年"}
 # "which year", "what position": the kind of answer asked for, not a topic the articles
 # name (年度, 地位); as the Chinese question's frame words (时间, 职位) are not searched.
 _ANSWER_FRAME = re.compile(
@@ -280,9 +283,16 @@ def _with_country(heads: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _date(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
-    """(tokens used, terms) of a month name and its day, if one follows: 8月3日, else 8月."""
+    """(tokens used, terms) of a month name and its day, if one follows: 8月3日, else 8月;
+    a range of months as statistics write it ("January to June": 上半年, 1-6月)."""
     month = _MONTHS[tokens[i].lower()]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    step = 2 if nxt.lower() in _RANGE_WORDS else 1
+    last = _MONTHS.get(tokens[i + step].lower(), 0) if i + step < len(tokens) else 0
+    if last > month:
+        forms = (f"{month}-{last}月", f"{month}—{last}月", f"{month}至{last}月")
+        period = _PERIODS.get((month, last))
+        return step + 1, ((period,) if period else ()) + forms
     day = _ORDINAL.match(nxt)
     digits = day.group(1) if day else nxt
     if digits.isdigit() and 1 <= int(digits) <= 31:

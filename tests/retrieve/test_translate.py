@@ -316,6 +316,33 @@ def test_month_names_become_the_digits_of_chinese_dates() -> None:
     assert not any("月" in t for t in terms("May the forum be held in Qingdao?"))
 
 
+def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
+    groups = term_groups("How much did profits fall from January to June 2023?")
+    assert ("上半年", "1-6月", "1—6月") in groups  # the half-year, or the months' span
+    assert ("1月",) not in groups and ("6月",) not in groups
+    assert term_groups("from July through September")[0][0] == "7-9月"  # no period name
+    assert ("9月",) in term_groups("from September to June")  # backwards: no range
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "not_first"),
+    [
+        ("How many people died in the fire?", "死亡", ""),  # "died": a stem the rules missed
+        ("How many people were killed?", "死亡", "打死"),  # as reports count deaths
+        ("Who was the Chinese representative?", "中国", "语文"),  # not the school subject
+        ("By how much did exports fall?", "下降", "秋季"),  # a figure falls; not autumn
+        ("What were the total profits?", "利润总额", "总收益"),  # as statistics name them
+    ],
+)
+def test_news_senses_rank_before_the_dictionary_first_ones(
+    question: str, first: str, not_first: str
+) -> None:
+    got = terms(question, max_per_term=3)
+    assert first in got
+    if not_first:
+        assert not_first not in got[: got.index(first)]
+
+
 def test_an_acronym_is_one_term_of_its_chinese_name_and_itself() -> None:
     groups = term_groups("What did the UK and the WHO say?")
     assert ("英国", "UK") in groups
