@@ -71,6 +71,11 @@ def cmd_info(args: argparse.Namespace) -> int:
                 "run `rag ingest` to finish"
             )
         print(f"chunking:    {info.chunk_size} tokens, {info.chunk_overlap} overlap")
+        if not info.article_ranking:
+            print(
+                "ranking:     passages only (index built before the article channel): "
+                "run `rag ingest --rebuild` to add it"
+            )
         print(f"built:       {info.built_at}")
         llm = settings.llm_base_url or "off (offline extractive answers)"
         print(f"llm:         {llm}")

@@ -152,7 +152,8 @@ class Engine:
         current = self._current()
         m = current.snapshot.manifest
         vectors = m.chunks if m.vectors_complete else current.store.count()
-        return m.info(self.settings.index_dir, vectors)
+        articles = not m.chunks or current.snapshot.lexical.articles is not None
+        return m.info(self.settings.index_dir, vectors, article_ranking=articles)
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article with its metadata, sorted by id."""

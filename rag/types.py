@@ -126,6 +126,7 @@ class IndexInfo:
     backend: str = ""
     vectors: int = 0  # chunks with a vector in Chroma
     vectors_complete: bool = True  # every chunk has its vector (else BM25 + partial dense)
+    article_ranking: bool = True  # the article channel's model exists (indexes built before it: no)
 
     @property
     def dense_share(self) -> float:

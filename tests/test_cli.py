@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,22 @@ def test_info_shows_the_index(cli: Cli) -> None:
     as_json = json.loads(cli.run("info", "--json").stdout)
     assert (as_json["articles"], as_json["chunks"]) == (3, manifest.chunks)
     assert as_json["problems"] == []
+
+
+def test_info_says_when_an_old_index_has_no_article_ranking(cli: Cli, tmp_path: Path) -> None:
+    assert "ranking:" not in cli.run("info").stdout  # a fresh index has the article channel
+    old = tmp_path / "index"
+    shutil.copytree(cli.index, old)
+    manifest = load_manifest(old)
+    assert manifest is not None
+    (manifest.lexical_dir(old) / "articles.json").unlink()  # as built before the channel
+    result = cli.run("info", index=old)
+    assert result.returncode == 0, result.stdout + result.stderr  # still usable
+    assert "ranking:     passages only" in result.stdout
+    assert "run `rag ingest --rebuild`" in result.stdout
+    assert json.loads(cli.run("info", "--json", index=old).stdout)["article_ranking"] is False
+    found = cli.run("search", "青岛5G基站", "-k", "1", index=old)
+    assert found.returncode == 0 and "1." in found.stdout, found.stderr
 
 
 def test_info_check_passes_on_a_consistent_index(cli: Cli) -> None:

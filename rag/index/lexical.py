@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("rag")
 
 
+def has_article_model(folder: Path) -> bool:
+    """Whether a lexical generation has the article channel's BM25 (built since that
+    channel came; older indexes rank passages only until `rag ingest --rebuild`)."""
+    return (folder / "articles.json").exists()
+
+
 class LexicalIndex:
     """Chunk records in BM25 order, the BM25 model over their tokens, and one over each
     article's tokens (its chunks' together)."""
@@ -93,7 +99,7 @@ class LexicalIndex:
                     tokens = [list(map(sys.intern, json.loads(line))) for line in f if line.strip()]
             bm25 = _load_bm25(folder / "bm25") if records else None
             articles = None
-            if records and (folder / "articles.json").exists():
+            if records and has_article_model(folder):
                 ids = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
                 articles = (ids, _load_bm25(folder / "articles-bm25"))
         except (OSError, ValueError, TypeError, KeyError) as exc:

@@ -60,9 +60,15 @@ class Manifest:
         return len(self.files)
 
     def info(
-        self, index_dir: Path | str, vectors: int, problems: list[str] | None = None
+        self,
+        index_dir: Path | str,
+        vectors: int,
+        problems: list[str] | None = None,
+        *,
+        article_ranking: bool = True,
     ) -> IndexInfo:
-        """What this manifest says of its index, with `vectors` chunks that have a vector."""
+        """What this manifest says of its index, with `vectors` chunks that have a vector
+        and, if `article_ranking`, the article channel's model."""
         return IndexInfo(
             index_dir=str(index_dir),
             articles=self.articles,
@@ -76,6 +82,7 @@ class Manifest:
             backend=self.backend,
             vectors=vectors,
             vectors_complete=self.vectors_complete,
+            article_ranking=article_ranking,
         )
 
     def lexical_dir(self, index_dir: Path) -> Path:

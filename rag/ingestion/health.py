@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rag.config import Settings
 from rag.errors import IndexCorrupted, RagError
-from rag.index.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex, has_article_model
 from rag.index.manifest import load_manifest
 from rag.types import IndexInfo
 
@@ -39,7 +39,9 @@ def index_info(settings: Settings) -> IndexInfo:
             vectors = open_store(settings, create=False, collection=manifest.collection).count()
         except RagError:
             vectors = 0
-    return manifest.info(index_dir, vectors, problems)
+    lexical = manifest.lexical_dir(index_dir)
+    articles = not manifest.chunks or has_article_model(lexical)
+    return manifest.info(index_dir, vectors, problems, article_ranking=articles)
 
 
 def check_index(settings: Settings) -> list[str]:
