@@ -323,7 +323,9 @@ def type_bonus(qtype: str, sentence: str) -> float:
 # topic: an answer sentence rarely repeats them.
 FRAME_WORDS = frozenset(
     "单位 机构 方面 情况 具体 地方 地点 时间 时候 日子 名字 名称 内容 问题 哪方面 主要 分别 一共 总共 大约 "
-    "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻".split()
+    "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻 "
+    # what a date question asks ("在几月几日闭幕"): the answer gives the date, not these words
+    "几月 几日 几号 几时 几点 哪天 哪一天 哪日 何日 哪个月 哪一个月 什么时候".split()
 )
 
 
