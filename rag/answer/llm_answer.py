@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rag.answer.citations import citation
-from rag.answer.extractive import abstain
 from rag.answer.llm_client import (
     LLMClient,
     build_answer_messages,
@@ -22,6 +21,7 @@ from rag.answer.llm_client import (
     is_abstention,
     parse_condensed,
 )
+from rag.answer.refusal import abstain
 from rag.answer.request import clean_history
 from rag.answer.sources import Sources
 from rag.answer.verify import parse_markers, split_sentences, support_score, verify_answer
