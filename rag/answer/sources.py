@@ -44,6 +44,10 @@ class Sources(Protocol):
         the corpus uses (romanised names read as the articles' names)."""
         ...
 
+    def lead(self, article_id: str) -> Hit | None:
+        """An article's first passage (None if unknown)."""
+        ...
+
     def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
         """The embedding model's cosine of the question to each text; None when the model
         cannot judge (the English-only fallback on Chinese text)."""

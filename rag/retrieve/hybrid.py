@@ -145,6 +145,12 @@ class HybridRetriever:
     def share(self, token: str) -> float:
         return self.snapshot.lexical.share(token)
 
+    def lead(self, article_id: str) -> Hit | None:
+        chunks = self.snapshot.chunks_of.get(article_id)
+        if not chunks:
+            return None
+        return self.snapshot.hit(self.snapshot.lexical.records[chunks[0]].id, 0.0)
+
     def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
         if self.snapshot.manifest.fallback_model:
             return None  # all-MiniLM-L6-v2 reads no Chinese

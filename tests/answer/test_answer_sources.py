@@ -43,11 +43,12 @@ def hit(article_id: str, text: str, title: str) -> Hit:
 class FakeSources:
     """Canned passages; corpus statistics from their tokens."""
 
-    def __init__(self, hits: list[Hit]):
+    def __init__(self, hits: list[Hit], leads: Sequence[Hit] = ()):
         self.settings = Settings()
         self.hits = hits
+        self.leads = {h.article_id: h for h in leads}  # first passages search does not find
         self.queries: list[tuple[str, int, Filters | None]] = []
-        self.vocab = {t for h in hits for t in tokenize(h.text)}
+        self.vocab = {t for h in [*hits, *leads] for t in tokenize(h.text)}
 
     def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[Hit]:
         self.queries.append((query, k, filters))
@@ -73,6 +74,10 @@ class FakeSources:
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses)
 
+    def lead(self, article_id: str) -> Hit | None:
+        starts = [h for h in self.hits if h.article_id == article_id and h.start == 0]
+        return self.leads.get(article_id) or next(iter(starts), None)
+
     def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
         return None  # no model: the answerer keeps its word scores
 
@@ -87,6 +92,21 @@ def test_the_extractive_answer_quotes_and_cites_the_canned_sentence() -> None:
     assert ARTICLE[first.start : first.end] == first.quote
     assert "2.6万个" in first.quote
     assert sources.queries and sources.queries[0][1] == 2  # k passed through
+
+
+def test_a_when_question_reads_the_lead_of_the_best_article() -> None:
+    # Search found the article's later passage (the forum held during the fair); its lead,
+    # which says when the fair closed, was not among the hits.
+    later = "展会期间举行了智慧城市发展论坛。论坛吸引了众多嘉宾。"
+    lead_text = "11月19日，第二十五届高交会智慧城市展圆满落幕。展会吸引了众多企业。"
+    found = Hit("sz#3", "sz", "高交会智慧城市展", None, "", "", later, 400, 400 + len(later), 1.0)
+    lead = Hit("sz#0", "sz", "高交会智慧城市展", None, "", "", lead_text, 0, len(lead_text), 0.0)
+    question = "第二十五届高交会智慧城市展在几月几日举行或闭幕？"
+    ans = answer(FakeSources([found], leads=[lead]), question)
+    assert ans.text.startswith("11月19日。[1]")
+    assert ans.citations[0].chunk_id == "sz#0" and ans.citations[0].quote.startswith("11月19日")
+    # Without the lead to read, the later passage's sentence is all there is.
+    assert "11月19日" not in answer(FakeSources([found]), question).text
 
 
 def test_an_answerer_declines_when_the_fake_finds_nothing() -> None:

@@ -312,6 +312,9 @@ class FakeSources:
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses)
 
+    def lead(self, article_id: str) -> Hit | None:
+        return next((h for h in self.hits if h.article_id == article_id and h.start == 0), None)
+
     def similarities(self, question: str, texts: Sequence[str]) -> list[float] | None:
         return None  # no model: the answerer keeps its word scores
 
