@@ -23,6 +23,7 @@ from rag.text.tokens import (
     STOPWORDS,
     content_terms,
     tokenize,
+    words,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "to_simplified",
     "to_traditional",
     "tokenize",
+    "words",
 ]

@@ -72,14 +72,19 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if w.strip() and w not in STOPWORDS and not _PUNCT.match(w)]
 
 
-def content_terms(text: str) -> list[str]:
-    """Distinct content words of a question (jieba precise mode), in order."""
+def words(text: str) -> list[str]:
+    """Every word of the normalised text as jieba cuts it (precise mode), punctuation and
+    stop words included: joined, they give the normalised text back."""
     norm = normalize(text)
     jb = load_jieba()
     with _jieba_lock:
-        words = jb.lcut(norm)
+        return list(jb.lcut(norm))
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct content words of a question (jieba precise mode), in order."""
     seen: list[str] = []
-    for w in words:
+    for w in words(text):
         if w.strip() and w not in STOPWORDS and not _PUNCT.match(w) and w not in seen:
             seen.append(w)
     return seen

@@ -1,0 +1,108 @@
+"""Questions in parts: "A和B分别在哪座城市举行？" asks the same of A and of B.
+
+Each part is answered as a question of its own (its own passages, its own best sentence),
+and the answers are joined under the part's name with their citations renumbered: one
+search for both would quote the article about A twice and B not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rag.retrieve.translate import mostly_latin
+from rag.text import normalize, words
+from rag.types import Answer, Citation
+
+# "分别" / "各自" after the coordinated names: what follows is asked of each of them.
+_EACH = re.compile(r"分别|分別|各自")
+_AND = frozenset({"和", "与", "與", "及", "以及", "、", "跟", "同"})
+_OPEN, _CLOSE = '“「『《(（"', '”」』》)）"'
+# A position word or clause after the last name belongs to every name ("A和B上，分别…").
+_PLACE_TAIL = re.compile(r"(?:上|中|里|裡|期间|期間|时|時)$")
+_MAX_PARTS = 4
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a question asks of one of its names: the name, and the question about it."""
+
+    name: str
+    question: str
+
+
+def question_parts(question: str) -> list[Part]:
+    """The questions a Chinese question of coordinated names asks of each name, in order
+    ("A和B分别在哪座城市举行？" -> A: "A在哪座城市举行？", B: "B在哪座城市举行？"); [] when
+    it asks one thing."""
+    if mostly_latin(question):
+        return []
+    m = _EACH.search(question)
+    if not m:
+        return []
+    head, asked = question[: m.start()], question[m.end() :]
+    comma = "，" if re.search(r"[，,]\s*$", head) else ""
+    items = _coordinated(head.rstrip("，,、 \t"))
+    if not 2 <= len(items) <= _MAX_PARTS or any(len(i) < 2 for i in items) or not asked.strip():
+        return []
+    shared, tail = "", ""
+    if t := _PLACE_TAIL.search(items[-1]):
+        tail, items[-1] = t.group(), items[-1][: t.start()]
+    elif "的" in items[-1] and all("的" not in i and len(i) <= 6 for i in items[:-1]):
+        # "北京和上海的人口": the attribute after the last name is every name's.
+        cut = items[-1].rindex("的")
+        tail, items[-1] = items[-1][cut:], items[-1][:cut]
+    if s := re.match(r"(.{2,12}?)(?:在|于|於)", items[0]):
+        # "青岛在2021年和2023年": the subject before the first name is every name's.
+        shared = s.group(0)
+    names = [items[0]] + [i if i.startswith(shared) else shared + i for i in items[1:]]
+    return [Part(n, f"{n}{tail}{comma}{asked}") for n in names]
+
+
+def _coordinated(head: str) -> list[str]:
+    """`head` cut at its coordinating words (jieba's words, so 和平 is no 和), outside
+    quotes and brackets; offsets map onto the text as written."""
+    cut = words(head)
+    if sum(len(w) for w in cut) != len(head) or normalize(head) != "".join(cut):
+        return []
+    items, start, pos, depth = [], 0, 0, 0
+    for w in cut:
+        depth += sum(w.count(c) for c in _OPEN) - sum(w.count(c) for c in _CLOSE)
+        if w in _AND and depth == 0:
+            items.append(head[start:pos].strip())
+            start = pos + len(w)
+        pos += len(w)
+    items.append(head[start:].strip())
+    return items if len(items) > 1 else []
+
+
+def joined(parts: Sequence[Part], answers: Sequence[Answer], question: str) -> Answer:
+    """One answer of the parts' answers, each under its part's name ("A：福州。[1]…"), the
+    citations numbered once across them (a sentence cited by two parts keeps one number)."""
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int, int], int] = {}
+    texts: list[str] = []
+    for part, ans in zip(parts, answers, strict=True):
+        renumber: dict[int, int] = {}
+        for c in ans.citations:
+            key = (c.chunk_id, c.start, c.end)
+            if key not in numbers:
+                numbers[key] = len(citations) + 1
+                citations.append(replace(c, n=numbers[key]))
+            renumber[c.n] = numbers[key]
+        texts.append(f"{part.name}：{_renumbered(ans.text, renumber)}")
+    return Answer(
+        text="\n".join(texts),
+        citations=citations,
+        abstained=all(a.abstained for a in answers),
+        unsupported=[u for a in answers for u in a.unsupported],
+        mode=answers[0].mode if answers else "extractive",
+        question=question,
+        closest=[h for a in answers for h in a.closest][:3],
+    )
+
+
+def _renumbered(text: str, numbers: dict[int, int]) -> str:
+    """`text` with each marker [n] turned into [numbers[n]]."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
