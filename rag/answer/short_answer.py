@@ -8,6 +8,7 @@ import re
 
 from rag.answer.lists import enumeration
 from rag.answer.question import BROAD_PLACES, PLACE_TAGS, asks_sum, counted_unit
+from rag.retrieve.names import SURNAMES
 from rag.text import normalize
 
 _UNITS = (
@@ -93,13 +94,6 @@ _TITLED = re.compile(
 )
 _PERSON_TAGS = frozenset({"nr"})  # not nrt: a transliterated name is often cut apart
 _FULL_NAME = 3  # jieba's person names shorter than this are often a split name's part
-# The hundred commonest Chinese surnames: a name jieba's tagger guesses must start with one
-# (its guesses include words such as 申请人 and parts of foreign names such as 连斯基).
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
-    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
-    "严覃武戴莫孔向汤"
-)
 
 
 def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
@@ -126,7 +120,7 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
         at = 0
         for word, flag in jieba.posseg.cut(norm):
             if flag in tags and len(word) >= shortest and word not in BROAD_PLACES:
-                if qtype != "who" or word[0] in _SURNAMES:
+                if qtype != "who" or word[0] in SURNAMES:
                     found.append((at, word))
             at += len(word)
     if found and qtype == "place" and not _ASKS_HELD.search(question):

@@ -18,6 +18,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
+# The hundred commonest Chinese surnames: a person's name starts with one. ("Li Feng" is
+# 李丰, not the 立峰 of 何立峰; jieba's guesses at names include 申请人 and 连斯基.)
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤"
+)
 
 
 def _bare(toned: str) -> str:

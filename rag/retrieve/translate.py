@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from rag.retrieve.cedict import Dictionary, dictionary
+from rag.retrieve.names import SURNAMES
 from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
@@ -323,7 +324,8 @@ def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, 
         parts = [t.lower() for t in tokens[i : i + n]]
         found = names("".join(parts)) or names("".join(parts[1:] + parts[:1]))
         if found:
-            return n, tuple(found)
+            # A person's name before other words read the same (李丰 before 立峰).
+            return n, tuple(sorted(found, key=lambda w: w[0] not in SURNAMES))
     return 0, ()
 
 

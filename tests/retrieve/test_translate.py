@@ -369,6 +369,13 @@ def test_a_romanised_name_is_read_as_the_corpus_word_with_that_pinyin() -> None:
     # Without the corpus reader the syllables are looked up one by one, not as 李丰.
     assert ("李丰",) not in term_groups("What position was Li Feng elected to?")
 
+    # Of the words read the same, a person's name (a surname first) comes first: 立峰 is
+    # the given name of 何立峰, as jieba cuts it.
+    def both(key: str) -> list[str]:
+        return ["立峰", "李丰"] if key == "lifeng" else []
+
+    assert ("李丰", "立峰") in term_groups("What position was Li Feng elected to?", names=both)
+
 
 def test_thousands_are_written_as_the_articles_write_them() -> None:
     got = terms("Who plans to recruit 15,000 firefighters for 200,000,000 yuan?")
