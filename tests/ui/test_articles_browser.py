@@ -52,8 +52,11 @@ def select_files(page: Any, paths: list[Path], server_log: Callable[[], str]) ->
             page.click("#rag-upload button", timeout=TIMEOUT_MS)
         chooser.value.set_files([str(p) for p in paths])
         try:
+            # The box lists a file's stem and extension as separate items ("broken\n.txt"
+            # in its innerText on some runs): compare without the line breaks.
             page.wait_for_function(
-                "(name) => document.querySelector('#rag-upload').innerText.includes(name)",
+                "(name) => document.querySelector('#rag-upload').innerText"
+                ".replace(/\\s+/g, '').includes(name)",
                 arg=paths[-1].name,
                 timeout=TIMEOUT_MS // 3,
             )
