@@ -4,8 +4,9 @@ Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, i
 demonstrative (这个, 该, 其中, this, there), opens elliptically (那, 那么, 还有, 另外, "and",
 "what about") or ends in 呢, or names no topic of its own (at most one content word). Then
 - a bare pronoun (它, 它们, 他们, it, they) is replaced by the first proper noun (place,
-  person, organisation) of the latest earlier user turn that has one ("它一共建了多少个5G基站？"
-  after a question on 青岛 -> "青岛一共建了...");
+  person, organisation) of the last answer when the last question asked for one (哪个城市,
+  谁, which, where: "主会场在哪个城市？" "…青岛…" "它一共建了多少个5G基站？" -> "青岛一共建
+  了..."), else of the latest earlier user turn that has one;
 - otherwise (a demonstrative such as 这个博览会 already names its noun; an elliptical
   question names only what changed) the earlier user question is carried along as context: it is added to the search
   text, and its words count half as much as the new question's when choosing sentences
@@ -76,6 +77,26 @@ def proper_nouns(text: str) -> list[str]:
     return out
 
 
+# A question that asks for a place, person or organisation: its answer names the entity a
+# next question's pronoun is about ("主会场在哪个城市？" "青岛…" "它一共建了多少个5G基站？").
+_ASKS_ENTITY = re.compile(
+    r"哪个|哪個|哪座|哪家|哪位|哪里|哪裡|哪儿|何处|何處|谁|誰|\b(which|where|who)\b", re.I
+)
+
+
+def _antecedents(history: list[dict[str, str]], users: list[str]) -> list[str]:
+    """The turns a pronoun may stand for a name of, most likely first: the last answer when
+    the last question asked for an entity, then the user turns, latest first."""
+    turns = list(reversed(users))
+    last_user = max((i for i, m in enumerate(history) if m.get("role") == "user"), default=-1)
+    reply = next(
+        (m["content"] for m in history[last_user + 1 :] if m.get("role") == "assistant"), ""
+    )
+    if reply and _ASKS_ENTITY.search(users[-1]):
+        turns.insert(0, reply)
+    return turns
+
+
 def rewrite(question: str, history: list[dict[str, str]]) -> Rewrite:
     """The standalone form of `question` given earlier turns (see module docstring)."""
     users = [m["content"] for m in history if m.get("role") == "user"][-2:]
@@ -83,7 +104,7 @@ def rewrite(question: str, history: list[dict[str, str]]) -> Rewrite:
         return Rewrite(question)
     match = _PRONOUN.search(question)
     if match:
-        for turn in reversed(users):
+        for turn in _antecedents(history, users):
             names = proper_nouns(turn)
             if names:
                 resolved = question[: match.start()] + names[0] + question[match.end() :]

@@ -35,13 +35,29 @@ def test_standalone_question_ignores_history() -> None:
     assert rewrite("青岛建成了多少个5G基站？", history).standalone == "青岛建成了多少个5G基站？"
 
 
-def test_only_user_turns_are_used() -> None:
+def test_an_answer_names_the_pronoun_only_when_its_question_asked_for_a_name() -> None:
+    # "什么论坛" asks for a thing: 它 is still the question's 贵阳, not a name in the answer.
     history = [
         {"role": "user", "content": "贵阳举办了什么论坛？"},
         {"role": "assistant", "content": "青岛也有峰会。"},
     ]
-    rw = rewrite("它在哪个省？", history)
-    assert rw.question.startswith("贵阳")
+    assert rewrite("它在哪个省？", history).question.startswith("贵阳")
+    # "在哪个城市" asks for a place: the answer's 青岛 is what 它 stands for, not the 中国 in
+    # the summit's name.
+    history = [
+        {"role": "user", "content": "第一届中国新型智慧城市建设峰会的主会场在哪个城市？"},
+        {"role": "assistant", "content": "主会场设在青岛，峰会在青岛国际会议中心开幕。"},
+    ]
+    assert rewrite("它一共建了多少个5G基站？", history).question == "青岛一共建了多少个5G基站？"
+    assert rewrite("它一共建了多少个5G基站？", history[:1]).question.startswith("中国")
+    # An English question that asked "which city" resolves "it" the same way.
+    history = [
+        {"role": "user", "content": "Which city hosted the main venue?"},
+        {"role": "assistant", "content": "Answer: 青岛.[1]"},
+    ]
+    assert rewrite("How many 5G base stations has it built?", history).question.startswith(
+        "How many 5G base stations has 青岛"
+    )
 
 
 def test_proper_nouns_finds_places() -> None:
