@@ -134,6 +134,8 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "stock": ("股票", "股市", "股份"),
     "trade": ("贸易", "交易"),
     "ton": ("吨",),
+    "quarter": ("季度",),  # of a year, not CC-CEDICT's first sense (刻, a quarter hour)
+    "open": ("开幕", "开放", "开业"),  # events open (开幕), parks and shops too
     "county": ("县", "县域"),
     # People in the news: Chinese officials, representatives and companies (中国, 中方),
     # not the school subject 语文; in what post (职务).

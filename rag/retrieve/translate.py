@@ -357,8 +357,12 @@ def _pass_through(token: str) -> tuple[str, ...]:
     """Numbers, ordinals and Latin tokens that search as they are ("5G", "2023", "ICP")."""
     m = _ORDINAL.match(token)
     if m:
+        # Chinese news counts events and sessions with 第: "the 3rd Digital China Summit" is
+        # 第三届, "the 3rd quarter" 第三季度.
         num = int(m.group(1))
-        return (m.group(1), _chinese_number(num)) if 0 < num < 100 else (m.group(1),)
+        if not 0 < num < 100:
+            return (m.group(1),)
+        return (f"第{_chinese_number(num)}届", f"第{_chinese_number(num)}", m.group(1))
     if _THOUSANDS.fullmatch(token):
         return _chinese_figures(int(token.replace(",", "")))
     if any(c.isdigit() for c in token) or (len(token) >= 2 and token.isupper()):
