@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rag.answer.extractive import extractive
-from rag.answer.parts import joined, question_parts
+from rag.answer.parts import apart, joined, question_parts
 from rag.answer.request import prepare
 from rag.answer.sources import Sources
 from rag.answer.summary import SUMMARY_PASSAGES, asks_summary, summarize
@@ -66,7 +66,7 @@ def offline_answer(
         answers = [
             extractive(sources, *prepare(sources, p.question, history, k, filters)) for p in parts
         ]
-        if not all(a.abstained for a in answers):
+        if apart(answers):
             return joined(parts, answers, rw.standalone)
     return extractive(sources, rw, script, hits)
 

@@ -56,6 +56,9 @@ def question_parts(question: str) -> list[Part]:
     if s := re.match(r"(.{2,12}?)(?:在|于|於)", items[0]):
         # "青岛在2021年和2023年": the subject before the first name is every name's.
         shared = s.group(0)
+    elif "的" in items[0] and all("的" not in i and len(i) <= 6 for i in items[1:]):
+        # "峰会的主会场和分会场": whose they are is said once, before the first.
+        shared = items[0][: items[0].rindex("的") + 1]
     names = [items[0]] + [i if i.startswith(shared) else shared + i for i in items[1:]]
     return [Part(n, f"{n}{tail}{comma}{asked}") for n in names]
 
@@ -75,6 +78,14 @@ def _coordinated(head: str) -> list[str]:
         pos += len(w)
     items.append(head[start:].strip())
     return items if len(items) > 1 else []
+
+
+def apart(answers: Sequence[Answer]) -> bool:
+    """Whether the parts' answers say different things: some part is answered, and not all
+    of them quote the same sentences (one sentence naming both 主会场 and 分会场 answers
+    the question whole, once)."""
+    quoted = {tuple((c.chunk_id, c.start, c.end) for c in a.citations) for a in answers}
+    return not all(a.abstained for a in answers) and len(quoted) > 1
 
 
 def joined(parts: Sequence[Part], answers: Sequence[Answer], question: str) -> Answer:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.answer.parts import Part, joined, question_parts
+from rag.answer.parts import Part, apart, joined, question_parts
 from rag.types import Answer, Citation
 
 
@@ -30,6 +30,11 @@ from rag.types import Answer, Citation
         (
             "青岛在2021年和2023年分别获得了什么奖？",
             ["青岛在2021年获得了什么奖？", "青岛在2023年获得了什么奖？"],
+        ),
+        # whose the names are, said once before the first
+        (
+            "峰会的主会场和分会场分别设在哪里？",
+            ["峰会的主会场设在哪里？", "峰会的分会场设在哪里？"],
         ),
         # traditional script, three names
         ("深圳、廣州與杭州分別排第幾？", ["深圳排第幾？", "廣州排第幾？", "杭州排第幾？"]),
@@ -65,6 +70,21 @@ def test_joined_answers_number_their_citations_once() -> None:
     assert both.text == "A：福州。[1]句子。[1]另一句。[2]\nB：青岛。[2]同一句。[2]"
     assert [c.n for c in both.citations] == [1, 2]
     assert not both.abstained and both.question == "A和B分别在哪？"
+
+
+def test_parts_quoting_the_same_sentences_are_not_apart() -> None:
+    one = Answer("青岛。[1]", [_citation(1, "c1", 0)])
+    other = Answer("济南。[1]", [_citation(1, "c2", 0)])
+    refused = Answer("文章中没有找到这个问题的答案。", abstained=True)
+    assert apart([one, other]) and apart([one, refused])
+    assert not apart([one, Answer("青岛。[1]", [_citation(1, "c1", 0)])])  # one sentence
+    assert not apart([refused, refused])
+
+
+def test_a_sentence_answering_every_part_is_quoted_once(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask("第一届中国新型智慧城市建设峰会的主会场和分会场分别设在哪里？")
+    assert "\n" not in ans.text  # one answer, not the same quotes under each name
+    assert "济南" in ans.text and "主会场" in ans.text
 
 
 def test_each_part_of_a_seed_question_is_answered_from_its_own_article(seed_engine) -> None:  # type: ignore[no-untyped-def]
