@@ -134,7 +134,18 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "stock": ("股票", "股市", "股份"),
     "trade": ("贸易", "交易"),
     "ton": ("吨",),
-    "quarter": ("季度",),  # of a year, not CC-CEDICT's first sense (刻, a quarter hour)
+    "quarter": ("季度",),
+    # Rates as one word, as Chinese writes them (CC-CEDICT splits "fee" and "rate": 速度).
+    "fee rate": ("费率",),
+    "exchange rate": ("汇率",),
+    "unemployment rate": ("失业率",),
+    "tax rate": ("税率",),
+    "trilateral": ("三方", "三边"),  # CC-CEDICT has no sense for it
+    "critical": (
+        "关键",
+        "严重",
+        "危急",
+    ),  # of a year, not CC-CEDICT's first sense (刻, a quarter hour)
     "open": ("开幕", "开放", "开业"),  # events open (开幕), parks and shops too
     "county": ("县", "县域"),
     # People in the news: Chinese officials, representatives and companies (中国, 中方),

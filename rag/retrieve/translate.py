@@ -69,6 +69,17 @@ _MONTHS = {
         start=1,
     )
 }
+# Relative dates as news writes them; "this" is a stop word, so no dictionary phrase starts
+# with it, and "year" alone reads 年度.
+_RELATIVE_DATES = {
+    ("this", "year"): "今年",
+    ("last", "year"): "去年",
+    ("next", "year"): "明年",
+    ("this", "month"): "本月",
+    ("last", "month"): "上月",
+    ("this", "week"): "本周",
+    ("last", "week"): "上周",
+}
 # "January to June" is 1-6月 (also written 1—6月, 1至6月), and the periods statistics name.
 _RANGE_WORDS = frozenset({"to", "through", "till", "until", "and"})
 _PERIODS = {(1, 3): "一季度", (1, 6): "上半年", (1, 9): "前三季度", (7, 12): "下半年"}
@@ -235,6 +246,10 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             i += n
             continue
         n, found = _grade(tokens, i)
+        if not n and (
+            relative := _RELATIVE_DATES.get((word, words[i + 1] if i + 1 < len(words) else ""))
+        ):
+            n, found = 2, (relative,)
         if not n:
             n, found = _longest_phrase(d, words, forms, i)
         if not n and capital and names is not None:

@@ -333,6 +333,10 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("Who was the Chinese representative?", "中国", "语文"),  # not the school subject
         ("By how much did exports fall?", "下降", "秋季"),  # a figure falls; not autumn
         ("What were the total profits?", "利润总额", "总收益"),  # as statistics name them
+        ("Which fee rates will be lowered?", "费率", "速度"),  # one word, as Chinese has it
+        ("Where will the trilateral summit be held?", "三方", ""),  # CC-CEDICT lacks it
+        ("How many tourists came this year?", "今年", "年度"),  # a relative year, dated
+        ("What did the ministry say last week?", "上周", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
