@@ -22,7 +22,7 @@ from pathlib import Path
 import rag
 from rag.evaluate import metrics
 from rag.evaluate.questions import load_questions
-from rag.retrieve.query import rrf_fuse, with_articles
+from rag.retrieve.query import naming_first, rrf_fuse, with_articles
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 ARTICLE_WEIGHTS = (0.0, 1.0, 1.5, 2.0)
@@ -34,7 +34,7 @@ def rankings_of(engine: rag.Engine, questions, depth: int):  # type: ignore[no-u
     out = []
     for q in questions:
         r = engine.rankings(q.question, depth=depth)
-        out.append((q, r.bm25, r.dense, r.articles))
+        out.append((q, r.bm25, r.dense, r.articles, r.naming))
     return out
 
 
@@ -43,9 +43,10 @@ def figures(
 ) -> dict[str, float]:  # type: ignore[no-untyped-def]
     h1 = h5 = cr = 0.0
     head = engine.settings.top_k
-    for q, bm25, dense, by_article in ranked:
+    for q, bm25, dense, by_article, naming in ranked:
         fused = rrf_fuse([(bm25[:candidates], 1.0), (dense[:candidates], weight)], k=rrf_k)
         fused = with_articles(fused, by_article, article_weight, k=rrf_k, head=head)
+        fused = naming_first(fused, naming, head=candidates)
         ids = [cid for cid, _ in fused[:20]]
         articles = metrics.dedupe(cid.rpartition("#")[0] for cid in ids)
         h1 += metrics.hit_at(articles, q.evidence, 1)

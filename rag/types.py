@@ -108,6 +108,8 @@ class Rankings:
     dense: list[str]
     dense_weight: float  # the weight fusion gives the dense channel for this question
     articles: list[str] = field(default_factory=list)  # article ids, by their words as a whole
+    # Of the channels' articles, those naming the question's rare names (None: it has none).
+    naming: list[str] | None = None
 
 
 @dataclass(frozen=True)

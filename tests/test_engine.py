@@ -13,6 +13,7 @@ from conftest import SeedIndex
 import rag
 from rag import Engine, Filters, Hit, IndexNotFound, InvalidQuestion
 from rag.config import DEFAULT_EMBED_MODEL
+from rag.text import normalize
 from rag.types import Article
 
 BROAD = "智慧城市"  # every seed article is about smart cities
@@ -284,10 +285,14 @@ def test_articles_lists_every_indexed_article_with_metadata(seed_engine, seed_id
 
 
 def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
-    from rag.retrieve.query import rrf_fuse, with_articles
+    from rag.retrieve.query import naming_first, rrf_fuse, with_articles
 
     s = seed_engine.settings
-    for query in ("青岛5G基站", "How many 5G base stations has Qingdao built?"):
+    for query in (
+        "青岛5G基站",
+        "How many 5G base stations has Qingdao built?",
+        "单志广发布了什么？",
+    ):
         r = seed_engine.rankings(query, depth=s.candidates)
         assert r.bm25 and r.dense and len(set(r.dense)) == len(r.dense) and r.articles
         english = query.isascii()
@@ -295,6 +300,7 @@ def test_rankings_fuse_to_what_search_returns(seed_engine: Engine) -> None:
         fused = rrf_fuse([(r.bm25, s.bm25_weight), (r.dense, r.dense_weight)], k=s.rrf_k)
         # the article channel reorders the first top_k passages
         fused = with_articles(fused, r.articles, s.article_weight, k=s.rrf_k, head=s.top_k)
+        fused = naming_first(fused, r.naming, head=s.candidates)
         hits = seed_engine.search(query, k=5)
         assert [h.chunk_id for h in hits] == [cid for cid, _ in fused[:5]]
         assert seed_engine.chunk(hits[0].chunk_id).text == hits[0].text
@@ -309,3 +315,19 @@ def test_rankings_depth_out_of_range_is_refused(seed_engine: Engine, depth: obje
 def test_unknown_chunk_id_says_where_ids_come_from(seed_engine: Engine) -> None:
     with pytest.raises(rag.IndexNotFound, match="chunk_id from a search hit"):
         seed_engine.chunk("no-such-article#0")
+
+
+def test_passages_of_the_articles_naming_a_rare_name_come_first(seed_index: SeedIndex) -> None:
+    # On five articles every name is in over 2 % of the passages: count a name rare below
+    # 20 % here, as 李丰 is among 5,787 crud-dev passages.
+    settings = seed_index.settings.model_copy(update={"abstain_name_share": 0.2})
+    engine = Engine.open(settings=settings)
+    query = "單志廣发布了什么？"  # traditional script: the articles are read simplified
+    r = engine.rankings(query, depth=settings.candidates)
+    assert r.naming, "an article names 单志广"
+    hits = engine.search(query, k=10)
+    naming = [h.article_id in r.naming for h in hits]
+    assert naming[0] and naming == sorted(naming, reverse=True)  # all of them first
+    for h in hits:
+        assert ("单志广" in normalize(engine.chunk(h.chunk_id).text)) <= (h.article_id in r.naming)
+    assert engine.rankings("建成了多少个基站？", depth=10).naming is None  # no name at all

@@ -14,11 +14,19 @@ from rag.embed.embedders import Embedder
 from rag.errors import IndexNotFound
 from rag.index.snapshot import Snapshot
 from rag.index.store import VectorStore
+from rag.retrieve.followup import proper_nouns
 from rag.retrieve.names import NameIndex
-from rag.retrieve.query import Filters, chroma_where, rrf_fuse, top_n, with_articles
+from rag.retrieve.query import (
+    Filters,
+    chroma_where,
+    naming_first,
+    rrf_fuse,
+    top_n,
+    with_articles,
+)
 from rag.retrieve.rerank import rerank
 from rag.retrieve.translate import mostly_latin, term_groups
-from rag.text import tokenize
+from rag.text import normalize, to_traditional, tokenize
 from rag.types import Hit, Rankings
 
 
@@ -96,7 +104,8 @@ class HybridRetriever:
             for cid, _sim in self.store.query(vec, depth, chroma_where(filters)):
                 if cid in lex.position:  # only chunks of this snapshot's generation
                     dense_ids.append(cid)
-        return Rankings(bm25_ids, dense_ids, dense_weight, articles)
+        naming = self._naming(query, {c.rpartition("#")[0] for c in bm25_ids + dense_ids})
+        return Rankings(bm25_ids, dense_ids, dense_weight, articles, naming)
 
     def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[Hit]:
         """The `k` best passages for a clean query, by weighted RRF (then the reranker, if set)."""
@@ -107,10 +116,35 @@ class HybridRetriever:
         # answerer's `top_k`), whatever `k` a caller asks: it brings in no passage, so the
         # same passages reach the answerer, in a better order (README "Fusion").
         fused = with_articles(fused, r.articles, s.article_weight, k=s.rrf_k, head=s.top_k)
+        # Then the passages of articles that name the question's rare names (李丰): an
+        # article that never names the subject cannot be about it.
+        fused = naming_first(fused, r.naming, head=s.candidates)
         hits = [self.snapshot.hit(cid, score) for cid, score in fused[: max(k, 20)]]
         if s.rerank_model:
             hits = rerank(s.rerank_model, query, hits)
         return hits[:k]
+
+    def _naming(self, query: str, article_ids: set[str]) -> list[str] | None:
+        """Of these articles, those that name every rare proper name of a Chinese query (a
+        place also without its 省/市/县/区; in either script); None when it names none. Rare: in fewer than
+        `abstain_name_share` of the passages, as the answerer judges a question's subject."""
+        if mostly_latin(query):
+            return None  # English names are read through the translation
+        lex = self.snapshot.lexical
+        share = self.settings.abstain_name_share
+        rare = [n for n in proper_nouns(normalize(query)) if 0 < lex.share(n) < share]
+        if not rare:
+            return None
+        alts = [(n, n[:-1]) if len(n) > 2 and n[-1] in "省市县区" else (n,) for n in rare]
+        # Both scripts of each name, so the articles are searched as written (converting
+        # 50 articles to simplified cost up to 10 ms a query).
+        alts = [tuple(dict.fromkeys([*g, *(to_traditional(a) for a in g)])) for g in alts]
+
+        def names_all(text: str) -> bool:
+            return all(any(a in text for a in g) for g in alts)
+
+        texts = {aid: self.snapshot.article_text(aid) for aid in article_ids}
+        return sorted(aid for aid, text in texts.items() if names_all(text))
 
     def chunk(self, chunk_id: str) -> Hit:
         """One passage by id (score 0), or IndexNotFound naming the id."""

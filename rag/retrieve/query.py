@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -174,6 +174,19 @@ def with_articles(
         for cid, score in fused[:n]
     ]
     return sorted(out, key=lambda kv: (-kv[1], kv[0])) + list(fused[n:])
+
+
+def naming_first(
+    fused: Sequence[tuple[str, float]], naming: Collection[str] | None, *, head: int
+) -> list[tuple[str, float]]:
+    """Of the first `head` passages, those of the `naming` articles first (each group in
+    its order), the rest after; unchanged when `naming` is None."""
+    if naming is None:
+        return list(fused)
+    named = set(naming)
+    top = fused[:head]
+    first = [p for p in top if p[0].rpartition("#")[0] in named]
+    return first + [p for p in top if p[0].rpartition("#")[0] not in named] + list(fused[head:])
 
 
 def top_n(scores: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[int]:

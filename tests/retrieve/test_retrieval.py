@@ -10,6 +10,7 @@ from rag.retrieve.query import (
     Filters,
     chroma_where,
     clean_question,
+    naming_first,
     rrf_fuse,
     top_n,
     with_articles,
@@ -285,3 +286,11 @@ def test_search_results_are_a_prefix_of_a_deeper_search(seed_index) -> None:  # 
         deep = [h.chunk_id for h in engine.search(question, k=20)]
         assert deep[: len(short)] == short
         assert engine.rankings(question, depth=20).articles  # the channel is on
+
+
+def test_naming_first_puts_the_naming_articles_passages_first_within_the_head() -> None:
+    fused = [("a#0", 0.5), ("b#0", 0.4), ("c#1", 0.3), ("b#2", 0.2), ("c#0", 0.1)]
+    assert naming_first(fused, None, head=4) == fused  # the question names no rare name
+    assert naming_first(fused, [], head=4) == fused  # no article names it: order kept
+    got = naming_first(fused, ["c"], head=4)
+    assert [cid for cid, _ in got] == ["c#1", "a#0", "b#0", "b#2", "c#0"]  # c#0 is past head
