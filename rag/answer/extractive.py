@@ -43,7 +43,7 @@ from rag.answer.refusal import abstain
 from rag.answer.short_answer import TITLES, short_answer
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
-from rag.retrieve.translate import mostly_latin
+from rag.retrieve.translate import abbreviations, mostly_latin
 from rag.text import Script, content_terms, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
 
@@ -101,14 +101,16 @@ def _named_in_rare_words(
     """Per English name, what an article must contain to mention it: any rendering of its
     rare words. Word-by-word renderings of a phrase rarely all match ("World Breastfeeding
     Week": 世界, 母乳喂养, 星期), and a common word (China: 中国, in most passages) says
-    nothing of the subject: "China Hi-Tech Fair" is mentioned by 高交会. A name of common
-    words only requires nothing."""
+    nothing of the subject: "China Hi-Tech Fair" is mentioned by 高交会, its abbreviation,
+    however common that is (in 3 of 41 seed passages: the articles' word for it). A name of
+    common words only requires nothing."""
     share = sources.settings.abstain_name_share
     out: list[tuple[str, ...]] = []
     for run in runs:
         rare = [g for g in run if all(sources.share(a) < share for a in g)]
+        short = [a for g in abbreviations(run, lambda _: True) if g in run for a in g]
         if rare:
-            out.append(tuple(a for g in rare for a in g))
+            out.append(tuple(dict.fromkeys([*(a for g in rare for a in g), *short])))
     return out
 
 

@@ -21,6 +21,7 @@ from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
     "PAST_FORMS",
+    "abbreviations",
     "clear_cache",
     "is_english",
     "mostly_latin",
@@ -157,10 +158,10 @@ def term_groups(
     if words is None:
         return out
     # Abbreviations from all the candidates: the articles may write only the short name.
-    return out + _abbreviations([tuple(g) for g in groups], words)
+    return out + abbreviations([tuple(g) for g in groups], words)
 
 
-def _abbreviations(
+def abbreviations(
     groups: list[tuple[str, ...]], words: Callable[[str], bool]
 ) -> list[tuple[str, ...]]:
     """Names of events as Chinese news shortens them, when the articles use them as a
