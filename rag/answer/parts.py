@@ -33,11 +33,12 @@ class Part:
 
 
 def question_parts(question: str) -> list[Part]:
-    """The questions a Chinese question of coordinated names asks of each name, in order
-    ("A和B分别在哪座城市举行？" -> A: "A在哪座城市举行？", B: "B在哪座城市举行？"); [] when
-    it asks one thing."""
+    """The questions a question of coordinated names asks of each name, in order
+    ("A和B分别在哪座城市举行？" -> A: "A在哪座城市举行？", B: "B在哪座城市举行？"; "Where
+    were A and B held, respectively?" -> A: "Where were A held?", ...); [] when it asks one
+    thing."""
     if mostly_latin(question):
-        return []
+        return _english_parts(question)
     m = _EACH.search(question)
     if not m:
         return []
@@ -61,6 +62,59 @@ def question_parts(question: str) -> list[Part]:
         shared = items[0][: items[0].rindex("的") + 1]
     names = [items[0]] + [i if i.startswith(shared) else shared + i for i in items[1:]]
     return [Part(n, f"{n}{tail}{comma}{asked}") for n in names]
+
+
+# "..., respectively": what the question asks, it asks of each of two names.
+_RESPECTIVELY = re.compile(r",?\s*\brespectively\b\s*,?", re.I)
+# The end of the asking words before the first name: an auxiliary ("When were"), or the
+# last preposition ("Who spoke at", "What are the populations of").
+_AUXILIARY_END = re.compile(r"^.*?\b(?:was|were|is|are|did|do|does|will|has|have|had)\b", re.I)
+_PREPOSITION_END = re.compile(r"^.*\b(?:at|in|on|of|for|to|by)\b", re.I)
+_SHORT_NAME = 3  # words: "Beijing and Shanghai" share what comes before them
+_SINGULAR = {
+    "cities": "city",
+    "countries": "country",
+    "provinces": "province",
+    "places": "place",
+    "years": "year",
+    "dates": "date",
+    "days": "day",
+    "months": "month",
+}
+_ONE_ASKED = re.compile(rf"\b(which|what)\s+({'|'.join(_SINGULAR)})\b", re.I)
+# Where the second name ends and the shared predicate starts ("... Summit held"): a past
+# participle, or a verb after "did" ("... take place"); a name's words are capitalised.
+_PREDICATE = re.compile(
+    r"\s(?=(?:[a-z]+ed|held|built|made|won|begun|given|taken|led|set|take|took|open|close|"
+    r"start|begin|end)\b)"
+)
+
+
+def _english_parts(question: str) -> list[Part]:
+    """Two names joined by "and" in a question that says "respectively"; [] otherwise."""
+    if not _RESPECTIVELY.search(question):
+        return []
+    text = _RESPECTIVELY.sub(" ", question).strip()
+    end = "?" if text.endswith("?") else ""
+    text = text.rstrip("?").strip()
+    if text.count(" and ") != 1:
+        return []
+    left, right = text.split(" and ")
+    cut = _PREDICATE.search(right)
+    second, predicate = (right[: cut.start()], right[cut.start() :]) if cut else (right, "")
+    aux, prep = _AUXILIARY_END.match(left), _PREPOSITION_END.match(left)
+    short = prep and len(left[prep.end() :].split()) <= _SHORT_NAME
+    asking = prep if short and len(second.split()) <= _SHORT_NAME or not aux else aux
+    if not asking:
+        return []
+    prefix, first = left[: asking.end()], left[asking.end() :]
+    names = [first.strip(), second.strip()]
+    if any(len(n) < 2 for n in names):
+        return []
+    # Each part asks for one: "In which cities were A and B held" -> "In which city was A".
+    prefix = _ONE_ASKED.sub(lambda m: f"{m.group(1)} {_SINGULAR[m.group(2).lower()]}", prefix)
+    prefix = re.sub(r"\bwere\b", "was", prefix)
+    return [Part(n, f"{prefix} {n}{predicate}{end}") for n in names]
 
 
 def _coordinated(head: str) -> list[str]:
@@ -102,7 +156,8 @@ def joined(parts: Sequence[Part], answers: Sequence[Answer], question: str) -> A
                 numbers[key] = len(citations) + 1
                 citations.append(replace(c, n=numbers[key]))
             renumber[c.n] = numbers[key]
-        texts.append(f"{part.name}：{_renumbered(ans.text, renumber)}")
+        colon = ": " if mostly_latin(part.question) else "："
+        texts.append(f"{part.name}{colon}{_renumbered(ans.text, renumber)}")
     return Answer(
         text="\n".join(texts),
         citations=citations,

@@ -47,12 +47,46 @@ def test_a_question_of_coordinated_names_asks_each(question: str, expected: list
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the predicate after the second name is both names', and each asks for one city
+        (
+            "In which cities were the 3rd Digital China Summit and the first Smart City "
+            "Summit held, respectively?",
+            [
+                "In which city was the 3rd Digital China Summit held?",
+                "In which city was the first Smart City Summit held?",
+            ],
+        ),
+        # short names share what comes before them
+        (
+            "What are the populations of Beijing and Shanghai, respectively?",
+            ["What are the populations of Beijing?", "What are the populations of Shanghai?"],
+        ),
+        (
+            "When did the Forum and the 25th China Hi-Tech Fair exhibition take place, "
+            "respectively?",
+            [
+                "When did the Forum take place?",
+                "When did the 25th China Hi-Tech Fair exhibition take place?",
+            ],
+        ),
+    ],
+)
+def test_an_english_question_asked_respectively_asks_each(
+    question: str, expected: list[str]
+) -> None:
+    assert [p.question for p in question_parts(question)] == expected
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "和平会议计划在哪里举行？",  # 和平 is a word, and nothing is asked of each
         "他们分别是谁？",  # no names to ask of
         "哪些城市和县获得了奖项？",  # coordinated, but one question
-        "Where were the summit and the forum held, respectively?",  # English: not split
+        "Where were the summit and the forum held?",  # English without "respectively"
+        "Which cities and counties, respectively?",  # nothing asked before the names
     ],
 )
 def test_a_question_of_one_thing_has_no_parts(question: str) -> None:
@@ -116,3 +150,14 @@ def test_each_part_of_a_when_question_gets_its_own_date(seed_engine) -> None:  #
     # The fair's date is in its article's lead, which search for the part does not rank
     # among the first passages.
     assert second.startswith("第二十五届高交会智慧城市展：11月19日。")
+
+
+def test_each_part_of_an_english_question_is_answered_under_its_name(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    ans = seed_engine.ask(
+        "In which cities were the digital city sub-forum of the 3rd Digital China Summit and "
+        "the first China New Smart City Summit held, respectively?"
+    )
+    first, second = ans.text.split("\n")
+    assert first.startswith("the digital city sub-forum of the 3rd Digital China Summit: ")
+    assert "福州" in first and "青岛" in second
+    assert second.startswith("the first China New Smart City Summit: Answer: 青岛")
