@@ -40,6 +40,8 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             m
             for m in _QUANTITY.finditer(sentence)
             if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
+            # nor is an ordinal ("第一届"), unless the question asks which place (第几)
+            and (sentence[max(0, m.start() - 1) : m.start()] != "第" or _ASKS_RANK.search(question))
             and (unit is None or m.group(0).strip().endswith(unit))
             and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
         ]
@@ -63,6 +65,11 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
     if not found:
         return None
     norm = normalize(sentence)
+    if qtype == "number" and len(norm) == len(sentence):
+        # "138个优秀案例" answers how many cases: a count of the question's noun, a few
+        # characters on, before one merely near it ("《…百佳案例》,来自17个省").
+        counted = [m for m in found if _counts(norm[m.end() :], terms)]
+        found = counted or found
     places = (
         [i for t in terms if t for i in _positions(norm, t)] if len(norm) == len(sentence) else []
     )
@@ -92,6 +99,10 @@ _TITLED = re.compile(
     rf"(?:{'|'.join(TITLES)})([\u4e00-\u9fff]{{2,3}}?)"
     r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率)"
 )
+_OF_NOUN = 4  # characters between a count and its noun ("138个优秀案例")
+_PAUSE = re.compile(r"[，,。；;：:、！!？?]")
+_ASKS_RANK = re.compile(r"第几|第幾|\bwhat (?:place|rank)|\bwhich place|\branks?\b", re.I)
+_BYLINE = re.compile(r"(?:记者|通讯员|编辑|摄影|摄)\s*$")
 _PERSON_TAGS = frozenset({"nr"})  # not nrt: a transliterated name is often cut apart
 _FULL_NAME = 3  # jieba's person names shorter than this are often a split name's part
 
@@ -128,11 +139,15 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
     if found and qtype == "who":
         found = _of_asked_title(asked, norm, found)
     # Not what the question names (in its words or, asked in English, their translations);
-    # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone.
+    # not a clause: "在日本广岛与日韩两国领导人举行" holds no place alone; not the byline's
+    # writer ("(本网记者 卢金福)今日上午，…分论坛在福州召开": he reported it).
     found = [
         (i, w)
         for i, w in found
-        if w not in asked and w not in terms and not any(c in w for c in "与和同跟向对")
+        if w not in asked
+        and w not in terms
+        and not any(c in w for c in "与和同跟向对")
+        and not _BYLINE.search(norm[max(0, i - 6) : i])
     ]
     if not found:
         return None
@@ -201,3 +216,13 @@ def _positions(text: str, term: str) -> list[int]:
         out.append(i)
         i = text.find(term, i + 1)
     return out
+
+
+def _counts(after: str, terms: list[str]) -> bool:
+    """Whether the text after a count names one of the terms within `_OF_NOUN` characters,
+    in the same phrase: the count is of that noun ("138个优秀案例")."""
+    for t in terms:
+        at = after.find(t) if t else -1
+        if 0 <= at <= _OF_NOUN and not _PAUSE.search(after[:at]):
+            return True
+    return False

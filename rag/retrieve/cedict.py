@@ -147,6 +147,10 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
         "危急",
     ),  # of a year, not CC-CEDICT's first sense (刻, a quarter hour)
     "open": ("开幕", "开放", "开业"),  # events open (开幕), parks and shops too
+    "take place": ("举行", "举办", "发生"),  # events take place (举行); CC-CEDICT: 发生
+    "select": ("入选", "选择", "选定"),  # cases and people are selected (入选)
+    "organise": ("主办", "组织", "举办"),
+    "organize": ("主办", "组织", "举办"),
     "county": ("县", "县域"),
     # People in the news: Chinese officials, representatives and companies (中国, 中方),
     # not the school subject 语文; in what post (职务).

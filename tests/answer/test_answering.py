@@ -353,6 +353,25 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             "华为技术有限公司、百度在线网络技术有限公司、神州数码控股有限公司",
         ),
         ("哪些城市获奖？", "list", "获奖城市包括深圳、杭州和成都。", ["获奖"], "深圳、杭州和成都"),
+        # A count of the question's noun, not a count merely near it; an ordinal counts
+        # nothing (第一届), unless the question asks which place (第几).
+        (
+            "How many cases were selected?",
+            "number",
+            "在第一届大赛上发布了《百佳案例》,来自17个省的138个优秀案例成功入选。",
+            ["案例", "入选"],
+            "138个",
+        ),
+        ("多少届？", "number", "第一届峰会在青岛举行。", ["峰会"], None),
+        ("排名全国第几位？", "number", "出口总额排名全国第9位。", ["排名"], "9位"),
+        # The byline's reporter wrote the article: he is no answer to who organised it.
+        (
+            "谁组织了数字城市分论坛？",
+            "who",
+            "东南网10月13日讯(本网记者 卢金福)今日上午,数字城市分论坛在福州召开。",
+            ["组织", "数字城市", "分论坛"],
+            None,
+        ),
         # A list far from the question's words is about something else.
         (
             "贵阳与哪些地方签了意向书？",

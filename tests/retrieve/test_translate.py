@@ -337,6 +337,8 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("Where will the trilateral summit be held?", "三方", ""),  # CC-CEDICT lacks it
         ("How many tourists came this year?", "今年", "年度"),  # a relative year, dated
         ("What did the ministry say last week?", "上周", ""),
+        ("When did the forum take place?", "举行", "发生"),  # events are held
+        ("How many cases were selected?", "入选", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
