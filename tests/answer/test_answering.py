@@ -531,6 +531,10 @@ def test_who_holds_a_title_needs_a_sentence_stating_that_title(seed_engine) -> N
         ("中国机器人产业的发展水平如何？", "水平"),
         ("他说了什么？", None),  # no noun asked about
         ("猴痘病毒通过什么方式传播？", None),  # the noun after 什么 is the kind, not the topic
+        # a who question asks the doer of a deed: the sentence saying the deed answers
+        ("国际友城智慧城市论坛由谁承办？", "承办"),
+        ("分论坛是谁主办的？", "主办"),
+        ("贵阳的市长是谁？", None),  # a title is asked (asked_noun), no deed
     ],
 )
 def test_the_attribute_a_question_asks_about(question: str, expected: str | None) -> None:
@@ -543,3 +547,11 @@ def test_an_english_list_question_gets_the_listed_winners(seed_engine) -> None: 
     ans = seed_engine.ask("Which cities won 2023 smart city awards?")
     assert ans.text.startswith("Answer: 上海、深圳、成都"), ans.text[:120]
     assert "有限公司" not in ans.text.partition("From the articles:")[0]
+
+
+def test_a_who_question_quotes_the_sentence_saying_the_deed(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # The sentence naming the forum (and its date) repeats more of the question's words;
+    # the one saying who 承办 it answers.
+    ans = seed_engine.ask("国际友城智慧城市论坛由谁承办？")
+    quote = to_simplified(ans.citations[0].quote)  # the seed article is in traditional script
+    assert "承办" in quote and "贵阳市人民政府" in quote
