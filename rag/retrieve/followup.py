@@ -4,9 +4,9 @@ Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, i
 demonstrative (这个, 该, 其中, this, there), opens elliptically (那, 那么, 还有, 另外, "and",
 "what about") or ends in 呢, or names no topic of its own (at most one content word). Then
 - a bare pronoun (它, 它们, 他们, it, they) is replaced by the first proper noun (place,
-  person, organisation) of the last answer when the last question asked for one (哪个城市,
-  谁, which, where: "主会场在哪个城市？" "…青岛…" "它一共建了多少个5G基站？" -> "青岛一共建
-  了..."), else of the latest earlier user turn that has one;
+  person, organisation) of the last answer when the last question asked for one of that
+  kind (哪个城市, 谁, 哪家, which, where: "主会场在哪个城市？" "…青岛…" "它一共建了多少个5G
+  基站？" -> "青岛一共建了..."), else of the latest earlier user turn that has one;
 - otherwise (a demonstrative such as 这个博览会 already names its noun; an elliptical
   question names only what changed) the earlier user question is carried along as context: it is added to the search
   text, and its words count half as much as the new question's when choosing sentences
@@ -64,36 +64,58 @@ def is_followup(question: str) -> bool:
     )
 
 
-def proper_nouns(text: str) -> list[str]:
-    """Places, people and organisations named in a text (jieba POS tags ns, nr, nt, nz)."""
+def proper_nouns(text: str, tags: tuple[str, ...] = ("ns", "nr", "nt", "nz")) -> list[str]:
+    """Places, people and organisations named in a text (jieba POS tags ns, nr, nt, nz, or
+    those of `tags`)."""
     import jieba.posseg as pseg
 
     with _posseg_lock:
         pairs = [(p.word, p.flag) for p in pseg.cut(text)]
     out: list[str] = []
     for word, flag in pairs:
-        if flag in ("ns", "nr", "nt", "nz") and len(word) >= 2 and word not in out:
+        if flag in tags and len(word) >= 2 and word not in out:
             out.append(word)
     return out
 
 
-# A question that asks for a place, person or organisation: its answer names the entity a
-# next question's pronoun is about ("主会场在哪个城市？" "青岛…" "它一共建了多少个5G基站？").
-_ASKS_ENTITY = re.compile(
-    r"哪个|哪個|哪座|哪家|哪位|哪里|哪裡|哪儿|何处|何處|谁|誰|\b(which|where|who)\b", re.I
+# A question that asks for a place, a person or an organisation: its answer names what a
+# next question's pronoun is about ("主会场在哪个城市？" "青岛…" "它一共建了多少个5G基站？"),
+# a name of that kind (jieba's tag): "哪个博览会" asks for an event, whose name's 中国 is
+# no antecedent.
+_ASKS_KIND = (
+    (
+        re.compile(
+            r"哪(?:个|個|座)?(?:城市|省|国家|國家|地方|县|縣|区|區)|哪里|哪裡|哪儿|何处|何處"
+            r"|\bwhere\b|\bwhich (?:city|province|country|place)\b",
+            re.I,
+        ),
+        ("ns",),
+    ),
+    (re.compile(r"谁|誰|哪位|\bwho\b", re.I), ("nr",)),
+    (
+        re.compile(
+            r"哪家|哪(?:个|個)(?:公司|企业|企業|机构|機構|部门|部門|单位|單位)"
+            r"|\bwhich (?:company|firm|organi[sz]ation|agency)\b",
+            re.I,
+        ),
+        ("nt",),
+    ),
 )
 
 
-def _antecedents(history: list[dict[str, str]], users: list[str]) -> list[str]:
-    """The turns a pronoun may stand for a name of, most likely first: the last answer when
-    the last question asked for an entity, then the user turns, latest first."""
-    turns = list(reversed(users))
+def _antecedents(history: list[dict[str, str]], users: list[str]) -> list[list[str]]:
+    """The names a pronoun may stand for, by turn, most likely first: the last answer's
+    names of the kind the last question asked for (if it asked for one), then the user
+    turns' names, latest first."""
+    turns = [proper_nouns(u) for u in reversed(users)]
     last_user = max((i for i, m in enumerate(history) if m.get("role") == "user"), default=-1)
     reply = next(
         (m["content"] for m in history[last_user + 1 :] if m.get("role") == "assistant"), ""
     )
-    if reply and _ASKS_ENTITY.search(users[-1]):
-        turns.insert(0, reply)
+    for pattern, tags in _ASKS_KIND:
+        if reply and pattern.search(users[-1]):
+            turns.insert(0, proper_nouns(reply, tags))
+            break
     return turns
 
 
@@ -104,8 +126,7 @@ def rewrite(question: str, history: list[dict[str, str]]) -> Rewrite:
         return Rewrite(question)
     match = _PRONOUN.search(question)
     if match:
-        for turn in _antecedents(history, users):
-            names = proper_nouns(turn)
+        for names in _antecedents(history, users):
             if names:
                 resolved = question[: match.start()] + names[0] + question[match.end() :]
                 return Rewrite(resolved)

@@ -50,6 +50,12 @@ def test_an_answer_names_the_pronoun_only_when_its_question_asked_for_a_name() -
     ]
     assert rewrite("它一共建了多少个5G基站？", history).question == "青岛一共建了多少个5G基站？"
     assert rewrite("它一共建了多少个5G基站？", history[:1]).question.startswith("中国")
+    # "哪个博览会" asks for an event: the 中国 in its name is no antecedent; 深圳 is.
+    history = [
+        {"role": "user", "content": "深圳代表团参加了哪个博览会？"},
+        {"role": "assistant", "content": "第十三届中国-东北亚博览会。"},
+    ]
+    assert rewrite("它的展区以什么为主题？", history).question == "深圳的展区以什么为主题？"
     # An English question that asked "which city" resolves "it" the same way.
     history = [
         {"role": "user", "content": "Which city hosted the main venue?"},
