@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from rag.retrieve.names import misread_name
 from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
 from rag.text import normalize, tokenize
 
@@ -233,7 +234,12 @@ def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
     inside_quotes = "".join(quoted_names(question))
     out: list[str] = []
     for word, flag in _tagged(question):
-        if flag in tags and len(word) >= 2 and word not in BROAD_PLACES:
+        if (
+            flag in tags
+            and len(word) >= 2
+            and word not in BROAD_PLACES
+            and not misread_name(word, flag)
+        ):
             if word not in inside_quotes and word not in out:
                 out.append(word)
     return out

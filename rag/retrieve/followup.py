@@ -21,6 +21,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from rag.retrieve.names import misread_name
 from rag.text import content_terms
 
 # Bare pronouns stand for an entity and are replaced; demonstratives qualify a noun the
@@ -73,7 +74,7 @@ def proper_nouns(text: str, tags: tuple[str, ...] = ("ns", "nr", "nt", "nz")) ->
         pairs = [(p.word, p.flag) for p in pseg.cut(text)]
     out: list[str] = []
     for word, flag in pairs:
-        if flag in tags and len(word) >= 2 and word not in out:
+        if flag in tags and len(word) >= 2 and word not in out and not misread_name(word, flag):
             out.append(word)
     return out
 

@@ -62,3 +62,14 @@ class NameIndex:
     def words(self, key: str) -> list[str]:
         """Corpus words read as `key` ("qingdao" -> ["青岛"])."""
         return self._by_key.get(key.lower().replace("ü", "v").replace("u:", "v"), [])
+
+
+def misread_name(word: str, flag: str) -> bool:
+    """Whether jieba's "person" tag on a word of four or more characters comes from its
+    dictionary, which tags thousands of idioms so (殷切期望, 顾全大局, 光宗耀祖): a name
+    that long is a foreign one (泽连斯基), which the dictionary does not list."""
+    if flag != "nr" or len(word) < 4:
+        return False
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word) == "nr"

@@ -8,7 +8,8 @@ import pytest
 from conftest import settings_for
 
 import rag
-from rag.retrieve.names import NameIndex
+from rag.retrieve.followup import proper_nouns
+from rag.retrieve.names import NameIndex, misread_name
 from rag.retrieve.translate import term_groups
 
 WORDS = ["陆志鹏", "青岛", "重庆", "志鹏", "贵阳", "智慧", "龙", "王"]
@@ -69,3 +70,10 @@ def test_an_english_question_finds_the_article_naming_the_person(tmp_path: Path)
     ranked = engine.rankings("What did Lu Zhipeng talk about?", depth=5)
     assert ranked.bm25 and ranked.bm25[0].startswith("forum#")
     assert engine.search("What did Lu Zhipeng talk about?", k=1)[0].article_id == "forum"
+
+
+def test_an_idiom_the_dictionary_tags_as_a_person_is_no_name() -> None:
+    assert misread_name("殷切期望", "nr")  # jieba's dictionary lists it as a person
+    assert not misread_name("泽连斯基", "nr")  # a foreign name: not in the dictionary
+    assert not misread_name("张敬平", "nr") and not misread_name("殷切期望", "n")
+    assert proper_nouns("谁提出了对科技工作者的殷切期望？") == []
