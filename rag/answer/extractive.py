@@ -43,6 +43,7 @@ from rag.answer.refusal import abstain
 from rag.answer.short_answer import TITLES, short_answer
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
+from rag.retrieve.names import with_stem
 from rag.retrieve.translate import abbreviations, mostly_latin
 from rag.text import Script, content_terms, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
@@ -78,7 +79,7 @@ def _subject_missing(
     if not is_question(question):
         return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
     share = sources.settings.abstain_name_share
-    subjects = [_with_stem(n) for n in proper_names(question)]
+    subjects = [with_stem(n) for n in proper_names(question)]
     subjects = [
         alts
         for alts in subjects
@@ -114,18 +115,10 @@ def _named_in_rare_words(
     return out
 
 
-def _with_stem(name: str) -> tuple[str, ...]:
-    """A name and, for a place with its administrative suffix, the name without it: articles
-    write "山东龙口" for 龙口市."""
-    if len(name) > 2 and name[-1] in _SAME_PLACE:
-        return (name, name[:-1])
-    return (name,)
-
-
 def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
     """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
     本市 ... and its article names it."""
-    stem = _with_stem(place)[-1]
+    stem = with_stem(place)[-1]
     if stem in passage:
         return True
     kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)

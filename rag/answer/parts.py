@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rag.answer.verify import renumber_markers
 from rag.retrieve.translate import mostly_latin
 from rag.text import normalize, words
 from rag.types import Answer, Citation
@@ -157,7 +158,7 @@ def joined(parts: Sequence[Part], answers: Sequence[Answer], question: str) -> A
                 citations.append(replace(c, n=numbers[key]))
             renumber[c.n] = numbers[key]
         colon = ": " if mostly_latin(part.question) else "："
-        texts.append(f"{part.name}{colon}{_renumbered(ans.text, renumber)}")
+        texts.append(f"{part.name}{colon}{renumber_markers(ans.text, renumber)}")
     return Answer(
         text="\n".join(texts),
         citations=citations,
@@ -167,8 +168,3 @@ def joined(parts: Sequence[Part], answers: Sequence[Answer], question: str) -> A
         question=question,
         closest=[h for a in answers for h in a.closest][:3],
     )
-
-
-def _renumbered(text: str, numbers: dict[int, int]) -> str:
-    """`text` with each marker [n] turned into [numbers[n]]."""
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)

@@ -9,7 +9,7 @@ errors, and it cannot check an English answer against Chinese passages.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Mapping
 
 from rag.text import normalize
 from rag.text import split_sentences as text_sentences
@@ -97,14 +97,15 @@ def support_score(sentence: str, passage: str, n: int = 2) -> float:
     return sum(1 for gram in grams if gram in passage_text) / len(grams)
 
 
-def _keep_valid(text: str, valid: Container[int]) -> str:
-    """Rewrite every marker group as [a][b] over its valid numbers; drop it if none are."""
+def renumber_markers(text: str, numbers: Mapping[int, int]) -> str:
+    """Every marker group rewritten as [a][b] over its numbers that `numbers` maps, each
+    mapped ([1, 2] -> [3][1] under {1: 3, 2: 1}); a group with none is dropped."""
 
     def rewrite(match: re.Match[str]) -> str:
-        numbers = [n for n in parse_markers(match.group(0)) if n in valid]
-        if not numbers:
+        mapped = [numbers[n] for n in parse_markers(match.group(0)) if n in numbers]
+        if not mapped:
             return ""  # with the spaces before it, so "won [9]." becomes "won."
-        return match.group(1) + "".join(f"[{n}]" for n in numbers)
+        return match.group(1) + "".join(f"[{n}]" for n in mapped)
 
     return _MARKER_WS_RE.sub(rewrite, text)
 
@@ -139,7 +140,7 @@ def verify_answer(
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"Expected a support threshold between 0 and 1, got {threshold}.")
-    cleaned = _keep_valid(text, passages)
+    cleaned = renumber_markers(text, {n: n for n in passages})
     unsupported: list[str] = []
     for sentence in split_sentences(cleaned):
         if not has_content(sentence):

@@ -15,7 +15,7 @@ from rag.errors import IndexNotFound
 from rag.index.snapshot import Snapshot
 from rag.index.store import VectorStore
 from rag.retrieve.followup import proper_nouns
-from rag.retrieve.names import NameIndex
+from rag.retrieve.names import NameIndex, with_stem
 from rag.retrieve.query import (
     Filters,
     chroma_where,
@@ -135,7 +135,7 @@ class HybridRetriever:
         rare = [n for n in proper_nouns(normalize(query)) if 0 < lex.share(n) < share]
         if not rare:
             return None
-        alts = [(n, n[:-1]) if len(n) > 2 and n[-1] in "省市县区" else (n,) for n in rare]
+        alts = [with_stem(n) for n in rare]
         # Both scripts of each name, so the articles are searched as written (converting
         # 50 articles to simplified cost up to 10 ms a query).
         alts = [tuple(dict.fromkeys([*g, *(to_traditional(a) for a in g)])) for g in alts]

@@ -73,3 +73,15 @@ def misread_name(word: str, flag: str) -> bool:
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab.get(word) == "nr"
+
+
+# Administrative suffixes a place's name may go without in the articles.
+PLACE_SUFFIXES = "省市区县"
+
+
+def with_stem(name: str) -> tuple[str, ...]:
+    """A name and, for a place with its administrative suffix, the name without it: articles
+    write "山东龙口" for 龙口市."""
+    if len(name) > 2 and name[-1] in PLACE_SUFFIXES:
+        return (name, name[:-1])
+    return (name,)

@@ -7,6 +7,7 @@ import pytest
 from rag.answer.verify import (
     has_content,
     parse_markers,
+    renumber_markers,
     split_sentences,
     strip_markers,
     support_score,
@@ -168,3 +169,8 @@ def test_answer_without_markers_or_text() -> None:
     assert verify_answer("", PASSAGES) == ("", [], [])
     assert verify_answer("上海获奖。", {}) == ("上海获奖。", [], ["上海获奖。"])
     assert verify_answer("……[1]", PASSAGES) == ("……[1]", [1], [])  # no words: not judged
+
+
+def test_renumber_markers_maps_each_number_and_drops_unmapped_groups() -> None:
+    text = "福州。[1]青岛[1, 2]。另一句 [9]。"
+    assert renumber_markers(text, {1: 3, 2: 1}) == "福州。[3]青岛[3][1]。另一句。"
