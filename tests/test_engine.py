@@ -331,3 +331,19 @@ def test_passages_of_the_articles_naming_a_rare_name_come_first(seed_index: Seed
     for h in hits:
         assert ("单志广" in normalize(engine.chunk(h.chunk_id).text)) <= (h.article_id in r.naming)
     assert engine.rankings("建成了多少个基站？", depth=10).naming is None  # no name at all
+
+
+def test_an_english_questions_romanised_name_puts_the_articles_naming_it_first(
+    seed_index: SeedIndex,
+) -> None:
+    settings = seed_index.settings.model_copy(update={"abstain_name_share": 0.2})
+    engine = Engine.open(settings=settings)
+    query = "What did Shan Zhiguang announce?"  # 单志广: a surname read as a surname
+    r = engine.rankings(query, depth=settings.candidates)
+    assert r.naming, "an article names 单志广"
+    hits = engine.search(query, k=10)
+    naming = [h.article_id in r.naming for h in hits]
+    assert naming[0] and naming == sorted(naming, reverse=True)
+    for h in hits:
+        assert ("单志广" in engine.chunk(h.chunk_id).text) <= (h.article_id in r.naming)
+    assert engine.rankings("What did Qingdao build?", depth=10).naming is None  # no person

@@ -15,7 +15,7 @@ from rag.errors import IndexNotFound
 from rag.index.snapshot import Snapshot
 from rag.index.store import VectorStore
 from rag.retrieve.followup import proper_nouns
-from rag.retrieve.names import NameIndex, with_stem
+from rag.retrieve.names import SURNAMES, NameIndex, with_stem
 from rag.retrieve.query import (
     Filters,
     chroma_where,
@@ -25,7 +25,7 @@ from rag.retrieve.query import (
     with_articles,
 )
 from rag.retrieve.rerank import rerank
-from rag.retrieve.translate import mostly_latin, term_groups
+from rag.retrieve.translate import mostly_latin, romanised_names, term_groups
 from rag.text import normalize, to_traditional, tokenize
 from rag.types import Hit, Rankings
 
@@ -125,17 +125,23 @@ class HybridRetriever:
         return hits[:k]
 
     def _naming(self, query: str, article_ids: set[str]) -> list[str] | None:
-        """Of these articles, those that name every rare proper name of a Chinese query (a
-        place also without its 省/市/县/区; in either script); None when it names none. Rare: in fewer than
+        """Of these articles, those that name every rare proper name of the query (a Chinese
+        place also without its 省/市/县/区; in either script; an English question's romanised
+        names as any corpus word read so); None when it names none. Rare: in fewer than
         `abstain_name_share` of the passages, as the answerer judges a question's subject."""
-        if mostly_latin(query):
-            return None  # English names are read through the translation
         lex = self.snapshot.lexical
         share = self.settings.abstain_name_share
-        rare = [n for n in proper_nouns(normalize(query)) if 0 < lex.share(n) < share]
-        if not rare:
+        if mostly_latin(query):
+            # A romanised name, read as the corpus's words: a person's name if one reads so
+            # ("Li Feng": 李丰, not the 立峰 of 何立峰), else any of them.
+            read = romanised_names(query, self.names().words)
+            read = [tuple(w for w in g if w[0] in SURNAMES) or g for g in read]
+            alts = [g for g in read if any(0 < lex.share(w) < share for w in g)]
+        else:
+            rare = [n for n in proper_nouns(normalize(query)) if 0 < lex.share(n) < share]
+            alts = [with_stem(n) for n in rare]
+        if not alts:
             return None
-        alts = [with_stem(n) for n in rare]
         # Both scripts of each name, so the articles are searched as written (converting
         # 50 articles to simplified cost up to 10 ms a query).
         alts = [tuple(dict.fromkeys([*g, *(to_traditional(a) for a in g)])) for g in alts]

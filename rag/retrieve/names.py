@@ -27,6 +27,16 @@ SURNAMES = frozenset(
 )
 
 
+# Surnames read otherwise than the character's commonest reading (单 is dan, but 单志广
+# is Shan Zhiguang). A word of two or three characters starting with one, and not a
+# dictionary word of another kind (单位), is also keyed by that reading.
+SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "朴": "piao",
+    "盖": "ge", "乐": "yue", "尉": "yu", "翟": "zhai", "覃": "qin", "缪": "miao", "繁": "po",
+    "种": "chong", "秘": "bi", "召": "shao", "薄": "bo", "员": "yun", "相": "xiang",
+}  # fmt: skip
+
+
 def _bare(toned: str) -> str:
     """ "lǜ" -> "lv": tone marks dropped, ü written v."""
     return "".join(c for c in unicodedata.normalize("NFD", toned.replace("ü", "v")) if c.isascii())
@@ -55,6 +65,9 @@ class NameIndex:
             if len(syllables) != len(word) or not all(syllables):
                 continue  # a character without a reading
             self._by_key.setdefault("".join(syllables), []).append(word)
+            surname = SURNAME_READINGS.get(word[0])
+            if surname and len(word) <= 3 and surname != syllables[0] and _maybe_name(word):
+                self._by_key.setdefault(surname + "".join(syllables[1:]), []).append(word)
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -62,6 +75,13 @@ class NameIndex:
     def words(self, key: str) -> list[str]:
         """Corpus words read as `key` ("qingdao" -> ["青岛"])."""
         return self._by_key.get(key.lower().replace("ü", "v").replace("u:", "v"), [])
+
+
+def _maybe_name(word: str) -> bool:
+    """Not a word jieba's dictionary lists as something other than a person (单位, 曾经)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word, "nr") == "nr"
 
 
 def misread_name(word: str, flag: str) -> bool:

@@ -288,6 +288,22 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             yield found
 
 
+def romanised_names(text: str, names: Names) -> list[tuple[str, ...]]:
+    """The corpus words each romanised name of two or three capitalised words in `text`
+    reads as ("Li Feng" -> ("李丰", "立峰")), as the translation reads them."""
+    if text.isupper():
+        return []
+    tokens = [_POSSESSIVE.sub("", t) for t in _WORD.findall(_fold(text))]
+    found: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(tokens):
+        n, words = _name_run(names, tokens, i) if tokens[i][:1].isupper() else (0, ())
+        if n:
+            found.append(words)
+        i += max(n, 1)
+    return found
+
+
 def _with_country(heads: tuple[str, ...]) -> tuple[str, ...]:
     """An adjective of nationality translates as the language or the people (阿富汗语,
     日本人): the articles name the country (阿富汗, 日本), so it joins, after them."""

@@ -77,3 +77,14 @@ def test_an_idiom_the_dictionary_tags_as_a_person_is_no_name() -> None:
     assert not misread_name("泽连斯基", "nr")  # a foreign name: not in the dictionary
     assert not misread_name("张敬平", "nr") and not misread_name("殷切期望", "n")
     assert proper_nouns("谁提出了对科技工作者的殷切期望？") == []
+
+
+def test_a_surname_is_also_read_as_a_surname() -> None:
+    # 单 is dan, but as a surname shan; a dictionary word of another kind keeps its reading.
+    index = NameIndex(["单志广", "单位", "曾志伟", "曾经", "解振华"])
+    assert index.words("shanzhiguang") == ["单志广"]
+    assert index.words("danzhiguang") == ["单志广"]  # the common reading stays
+    assert index.words("zengzhiwei") == ["曾志伟"]
+    assert index.words("xiezhenhua") == ["解振华"]
+    assert index.words("shanwei") == [] and index.words("danwei") == ["单位"]
+    assert index.words("zengjing") == []

@@ -12,7 +12,7 @@ import pytest
 
 from rag.errors import ModelUnavailable
 from rag.retrieve import cedict, translate
-from rag.retrieve.translate import is_english, term_groups, translate_query
+from rag.retrieve.translate import is_english, romanised_names, term_groups, translate_query
 
 
 def terms(text: str, **kwargs: int) -> list[str]:
@@ -382,6 +382,21 @@ def test_a_romanised_name_is_read_as_the_corpus_word_with_that_pinyin() -> None:
         return ["立峰", "李丰"] if key == "lifeng" else []
 
     assert ("李丰", "立峰") in term_groups("What position was Li Feng elected to?", names=both)
+
+
+def test_romanised_names_are_the_name_runs_read_as_corpus_words() -> None:
+    corpus = {"lifeng": ["李丰", "立峰"], "zhiguangshan": ["单志广"]}
+
+    def names(key: str) -> list[str]:
+        return corpus.get(key, [])
+
+    assert romanised_names("What position was Li Feng elected to?", names) == [("李丰", "立峰")]
+    assert romanised_names("Did Zhiguang Shan meet Li Feng?", names) == [
+        ("单志广",),
+        ("李丰", "立峰"),
+    ]
+    assert romanised_names("What did the State Council decide?", names) == []
+    assert romanised_names("WHAT DID LI FENG SAY?", names) == []  # shouted: no names
 
 
 def test_thousands_are_written_as_the_articles_write_them() -> None:
