@@ -115,15 +115,20 @@ def _named_in_rare_words(
     return out
 
 
+# Where news says whose place 全省 / 本市 is: its title and opening lines ("青岛日报11月19日讯
+# 今天上午，…峰会在青岛…开幕"); places named further on are other places (a ranking's 上海).
+_OWN_PLACE_CHARS = 150
+
+
 def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
     """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
-    本市 ... and its article names it."""
+    本市 ... and its article's title or opening lines name it."""
     stem = with_stem(place)[-1]
     if stem in passage:
         return True
     kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)
     if any(ref in passage for kind in kinds for ref in _SAME_PLACE[kind]):
-        return stem in article()
+        return stem in article()[:_OWN_PLACE_CHARS]
     return False
 
 

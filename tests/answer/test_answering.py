@@ -105,6 +105,17 @@ def test_a_passage_is_about_a_place_when_it_names_it_or_says_the_whole_province(
     assert names_place("全省进出口总值列全国第10位", "安徽省", article)
     assert not names_place("全省进出口总值列全国第10位", "江西省", article)
     assert not names_place("投资1000亿以上资金,在全国布局", "福州", article)
+    # 全省 is the article's own place, named in its title or opening lines: a place the
+    # article names further on (a ranking's 江西) is another one.
+    ranking = lambda: "安徽省统计局发布上半年数据" + "，" * 200 + "江西、湖南位列其后"  # noqa: E731
+    assert names_place("全省进出口总值列全国第10位", "安徽省", ranking)
+    assert not names_place("全省进出口总值列全国第10位", "江西省", ranking)
+
+
+def test_a_count_about_another_city_is_not_the_answer(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # Article 004 is Qingdao's: its "在全省率先" says nothing of 上海 in its ranking list.
+    assert "1.7万个" in seed_engine.ask("青岛建成了多少个5G基站？").text
+    assert seed_engine.ask("上海建成了多少个5G基站？").abstained
 
 
 def groups(question: str) -> list[tuple[str, ...]]:
