@@ -126,6 +126,9 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
         found = [(m.start(1), m.group(1)) for m in _TITLED.finditer(norm)]
     elif _ASKS_HELD.search(question):
         found = [(m.start(1), m.group(1)) for m in _HELD_IN.finditer(norm)]
+        if found and _ASKS_REGION.search(question):
+            # Asked which city, the venue's place ("在青岛国际会议中心开幕": 青岛).
+            found = _of_region_kind(question, norm, _places_within(found) or found)
     if not found and (qtype == "who" or _ASKS_REGION.search(question)):
         tags, shortest = (_PERSON_TAGS, _FULL_NAME) if qtype == "who" else (PLACE_TAGS, 2)
         at = 0
@@ -154,6 +157,20 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
     places = [i for t in terms if t for i in _positions(norm, t)]
     start, word = min(found, key=lambda f: min((abs(f[0] - p) for p in places), default=0))
     return sentence[start : start + len(word)]
+
+
+def _places_within(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The place names (jieba's tag) inside each found phrase, at their positions."""
+    import jieba.posseg
+
+    out: list[tuple[int, str]] = []
+    for start, phrase in found:
+        at = start
+        for word, flag in jieba.posseg.cut(phrase):
+            if flag in PLACE_TAGS and len(word) >= 2 and word not in BROAD_PLACES:
+                out.append((at, word))
+            at += len(word)
+    return out
 
 
 def _of_asked_title(asked: str, norm: str, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -185,6 +202,13 @@ def _of_asked_title(asked: str, norm: str, found: list[tuple[int, str]]) -> list
 _REGION_MARKS = (("省", "省"), ("城市", "市"), ("市", "市"), ("县", "县"), ("縣", "縣"))
 
 
+_ENGLISH_REGION_MARKS = (
+    (re.compile(r"\b(?:which|what) (?:province|provinces)\b", re.I), "省"),
+    (re.compile(r"\b(?:which|what) (?:city|cities)\b", re.I), "市"),
+    (re.compile(r"\b(?:which|what) (?:county|counties)\b", re.I), "县"),
+)
+
+
 def _of_region_kind(
     question: str, norm: str, found: list[tuple[int, str]]
 ) -> list[tuple[int, str]]:
@@ -201,13 +225,13 @@ def _of_region_kind(
             or f"哪一个{word}" in asked
         ),
         None,
-    )
+    ) or next((m for e, m in _ENGLISH_REGION_MARKS if e.search(question)), None)
     if mark is None:
         return found
-    marked = [
-        (i, w) for i, w in found if w.endswith(mark) or mark in norm[i + len(w) : i + len(w) + 3]
-    ]
-    return marked or found
+    # Named with the mark first (吉林省长春市: 长春市 is the city), then followed by it.
+    named = [(i, w) for i, w in found if w.endswith(mark)]
+    marked = [(i, w) for i, w in found if mark in norm[i + len(w) : i + len(w) + 3]]
+    return named or marked or found
 
 
 def _positions(text: str, term: str) -> list[int]:

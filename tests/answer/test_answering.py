@@ -348,6 +348,23 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             ["省份", "影响"],
             "广东",
         ),
+        # Asked which city an event was held in: the city of the venue, the city of the
+        # province and city; asked where, the venue.
+        (
+            "哪个城市举办了第一届峰会？",
+            "place",
+            "今天上午,第一届峰会在青岛国际会议中心开幕。",
+            ["举办", "峰会"],
+            "青岛",
+        ),
+        (
+            "In which city did the 13th Expo open?",
+            "place",
+            "第十三届博览会在吉林省长春市盛大开幕。",
+            ["博览会", "开幕"],
+            "长春市",
+        ),
+        ("峰会在哪里开幕？", "place", "峰会在青岛国际会议中心开幕。", ["峰会"], "青岛国际会议中心"),
         # A list: its items cut from the words around them, 等 kept as the sentence says it.
         (
             "哪些省份部署了防汛工作？",
