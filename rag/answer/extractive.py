@@ -248,17 +248,25 @@ def _candidates(
     # Character bigrams reward a sentence that repeats the question's phrases in order
     # ("智慧城市奖" over "智慧县级城市奖"), which word coverage alone cannot tell apart.
     qgrams = _bigrams(question)
+    places = [] if mostly_latin(question) else question_places(question)
     out: list[_Candidate] = []
     best_passage = 0.0
     for rank, h in enumerate(hits):
         passage_cov = terms.coverage(normalize(f"{h.title}\n{h.text}"))
         best_passage = max(best_passage, passage_cov)
         spans = sentence_spans(h.text)
+        title = normalize(h.title)
         for i, (s, e) in enumerate(spans):
             sent = h.text[s:e]
             if len(sent) < 6:  # headings and fragments answer nothing
                 continue
             norm = normalize(sent)
+            # "我市共入选34个案例" in an article whose title names 青岛 is about 青岛.
+            norm += "".join(
+                f"\n{p}"
+                for p in places
+                if with_stem(p)[-1] not in norm and names_place(norm, p, partial(str, title))
+            )
             cov = terms.coverage(norm)
             if i > 0:
                 # A sentence often answers about the topic its predecessors named ("“千亿”是要

@@ -118,6 +118,12 @@ def test_a_count_about_another_city_is_not_the_answer(seed_engine) -> None:  # t
     assert seed_engine.ask("上海建成了多少个5G基站？").abstained
 
 
+def test_this_city_in_a_sentence_is_the_city_the_articles_title_names(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # "我市共入选34个案例" is about 青岛 (the article's title names it), and answers the
+    # total, not the sentence of the case list that names 青岛智慧公安 but counts 9.
+    assert seed_engine.ask("青島共入選了多少個案例？").text.startswith("34個。")
+
+
 def groups(question: str) -> list[tuple[str, ...]]:
     return [g for run in english_name_runs(question, None) for g in run]
 
