@@ -27,6 +27,7 @@ from functools import partial
 from rag.answer.citations import citation
 from rag.answer.question import (
     FRAME_WORDS,
+    TITLES,
     asked_attribute,
     asked_noun,
     blank_non_counts,
@@ -40,7 +41,7 @@ from rag.answer.question import (
     type_bonus,
 )
 from rag.answer.refusal import abstain
-from rag.answer.short_answer import TITLES, short_answer
+from rag.answer.short_answer import short_answer
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
 from rag.retrieve.names import with_stem

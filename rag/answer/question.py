@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rag.retrieve.names import misread_name
 from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
-from rag.text import normalize, tokenize
+from rag.text import normalize, to_traditional, tokenize
 
 # An English text's Chinese term groups as the corpus writes them (`Sources.translate`).
 Translate = Callable[[str], list[tuple[str, ...]]]
@@ -18,6 +18,15 @@ Translate = Callable[[str], list[tuple[str, ...]]]
 # ---- question types -------------------------------------------------------------------
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # A person's post: news writes the title before the name ("侨联主席李丰").
+    (
+        "position",
+        re.compile(
+            r"什么职务|什麼職務|什么职位|什麼職位|何职|何職|哪个职位|哪個職位|什么头衔|什麼頭銜|什么官职|"
+            r"\bwhat (?:position|post|title|office)\b",
+            re.I,
+        ),
+    ),
     (
         "date",
         re.compile(
@@ -49,6 +58,14 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("who", re.compile(r"谁|誰|哪位|什么人|\bwho\b|\bwhom\b", re.I)),
 ]
 
+# Titles news writes before a name ("副省长张敬平"), longest first.
+TITLES = (
+    "总经济师 秘书长 总经理 董事长 理事长 发言人 主任 书记 市长 省长 县长 区长 局长 厅长 院士 总裁 "
+    "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相".split()
+)
+_TITLE = re.compile(
+    "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
+)
 _NUMBER = re.compile(
     r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]"
 )
@@ -56,6 +73,8 @@ _DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d
 _PLACE = re.compile(
     r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕"
 )
+# A who question's sentence: a title of those news most often names people by, or a
+# speaker. (All of TITLES here moves a crud-dev answer: 总统 in "总统本人" is no one named.)
 _PERSON = re.compile(
     r"主任|书记|書記|市长|市長|省长|省長|副省长|局长|局長|院士|总裁|總裁|总经理|總經理|秘书长|秘書長|会长|會長|主席|部长|部長|教授|院长|院長|表示|指出"
 )
@@ -309,7 +328,7 @@ def is_question(text: str) -> bool:
 
 
 def question_type(question: str) -> str:
-    """One of date, number, list, place, who, what (the default)."""
+    """One of position, date, number, list, place, who, what (the default)."""
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(question):
             return name
@@ -328,6 +347,8 @@ def type_bonus(qtype: str, sentence: str) -> float:
         return 0.2 if _PLACE.search(sentence) else 0.0
     if qtype == "who":
         return 0.2 if _PERSON.search(sentence) else 0.0
+    if qtype == "position":
+        return 0.25 if _TITLE.search(sentence) else 0.0
     return 0.0
 
 
@@ -337,7 +358,9 @@ FRAME_WORDS = frozenset(
     "单位 机构 方面 情况 具体 地方 地点 时间 时候 日子 名字 名称 内容 问题 哪方面 主要 分别 一共 总共 大约 "
     "约 左右 目前 当时 称 叫 叫做 称为 是否 有关 相关 提到 介绍 据 根据 文章 报道 新闻 "
     # what a date question asks ("在几月几日闭幕"): the answer gives the date, not these words
-    "几月 几日 几号 几时 几点 哪天 哪一天 哪日 何日 哪个月 哪一个月 什么时候".split()
+    "几月 几日 几号 几时 几点 哪天 哪一天 哪日 何日 哪个月 哪一个月 什么时候 "
+    # what a position question asks ("担任什么职务"): news gives the title before the name
+    "职务 职位 头衔".split()
 )
 
 

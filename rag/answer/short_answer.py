@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.lists import enumeration
-from rag.answer.question import BROAD_PLACES, PLACE_TAGS, asks_sum, counted_unit
+from rag.answer.question import BROAD_PLACES, PLACE_TAGS, TITLES, asks_sum, counted_unit
 from rag.retrieve.names import SURNAMES
 from rag.text import normalize
 
@@ -90,11 +90,6 @@ _ASKS_REGION = re.compile(
 )
 # A person as news names one: after the title ("副省长张敬平在..."), two or three characters
 # before what follows a name.
-# Titles news writes before a name ("副省长张敬平"), longest first.
-TITLES = (
-    "总经济师 秘书长 总经理 董事长 理事长 发言人 主任 书记 市长 省长 县长 区长 局长 厅长 院士 总裁 "
-    "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相".split()
-)
 _TITLED = re.compile(
     rf"(?:{'|'.join(TITLES)})([\u4e00-\u9fff]{{2,3}}?)"
     r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率)"

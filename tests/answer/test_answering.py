@@ -118,6 +118,16 @@ def test_a_count_about_another_city_is_not_the_answer(seed_engine) -> None:  # t
     assert seed_engine.ask("上海建成了多少个5G基站？").abstained
 
 
+@pytest.mark.parametrize("question", ["王益民担任什么职务？", "博娜蒂娅是什么职位？"])
+def test_a_position_question_quotes_the_title_before_the_name(seed_engine, question: str) -> None:  # type: ignore[no-untyped-def]
+    # Articles write the post before the name (研究中心主任…王益民), never 职务 itself.
+    assert question_type(question) == "position"
+    answer = seed_engine.ask(question)
+    assert not answer.abstained
+    first = to_simplified(answer.citations[0].quote)
+    assert re.search(r"(?:主任|秘书长)[^，,。]{0,20}(?:王益民|博娜蒂娅)", first), first
+
+
 def test_this_city_in_a_sentence_is_the_city_the_articles_title_names(seed_engine) -> None:  # type: ignore[no-untyped-def]
     # "我市共入选34个案例" is about 青岛 (the article's title names it), and answers the
     # total, not the sentence of the case list that names 青岛智慧公安 but counts 9.
