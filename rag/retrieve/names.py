@@ -20,11 +20,12 @@ from functools import lru_cache
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
 # The hundred commonest Chinese surnames: a person's name starts with one. ("Li Feng" is
 # 李丰, not the 立峰 of 何立峰; jieba's guesses at names include 申请人 and 连斯基.)
-SURNAMES = frozenset(
+_SURNAME_ORDER = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
     "严覃武戴莫孔向汤"
 )
+SURNAMES = frozenset(_SURNAME_ORDER)
 
 
 # Surnames read otherwise than the character's commonest reading (单 is dan, but 单志广
@@ -48,6 +49,15 @@ def _reading(ch: str) -> str:
     from pypinyin.pinyin_dict import pinyin_dict
 
     return _bare(pinyin_dict.get(ord(ch), "").split(",")[0])
+
+
+@lru_cache(maxsize=1024)
+def surname_characters(syllable: str) -> tuple[str, ...]:
+    """The common surnames read as a toneless syllable ("wang" -> 王, 汪), commonest first."""
+    key = syllable.lower()
+    return tuple(
+        ch for ch in _SURNAME_ORDER if _reading(ch) == key or SURNAME_READINGS.get(ch) == key
+    ) + tuple(ch for ch, r in SURNAME_READINGS.items() if r == key and ch not in SURNAMES)
 
 
 class NameIndex:

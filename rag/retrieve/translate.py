@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from rag.retrieve.cedict import Dictionary, dictionary
-from rag.retrieve.names import SURNAMES
+from rag.retrieve.names import SURNAMES, surname_characters
 from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
@@ -358,6 +358,13 @@ def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, 
         if found:
             # A person's name before other words read the same (李丰 before 立峰).
             return n, tuple(sorted(found, key=lambda w: w[0] not in SURNAMES))
+    if end - i == 2:
+        # jieba writes many names as a surname and a given-name word (王 益民): "Wang Yimin"
+        # is a surname's character before a corpus word read "yimin", in either order.
+        for surname, given in ((tokens[i], tokens[i + 1]), (tokens[i + 1], tokens[i])):
+            chars, words = surname_characters(surname), names(given.lower())
+            if chars and words:
+                return 2, tuple(c + w for c in chars[:3] for w in words[:3])
     return 0, ()
 
 

@@ -9,7 +9,7 @@ from conftest import settings_for
 
 import rag
 from rag.retrieve.followup import proper_nouns
-from rag.retrieve.names import NameIndex, misread_name
+from rag.retrieve.names import NameIndex, misread_name, surname_characters
 from rag.retrieve.translate import term_groups
 
 WORDS = ["陆志鹏", "青岛", "重庆", "志鹏", "贵阳", "智慧", "龙", "王"]
@@ -44,9 +44,11 @@ def test_romanised_names_translate_to_the_corpus_words(
     assert found(names, question) == expected
 
 
-def test_parts_of_a_name_when_the_whole_is_not_a_word() -> None:
-    words = ["志鹏", "陆地"]
-    assert found(NameIndex(words), "What did Lu Zhipeng say?", words) == ["志鹏"]
+def test_a_surname_before_the_given_name_when_the_whole_is_not_a_word() -> None:
+    # jieba cut the articles' 陆志鹏 apart (陆 / 志鹏): a surname read "lu", then 志鹏.
+    index = NameIndex(["志鹏", "陆地"])
+    terms = [t for g in term_groups("What did Lu Zhipeng say?", names=index.words) for t in g]
+    assert "陆志鹏" in terms and "陆地" not in terms
 
 
 def test_only_words_of_two_to_four_chinese_characters_are_keyed() -> None:
@@ -88,3 +90,9 @@ def test_a_surname_is_also_read_as_a_surname() -> None:
     assert index.words("xiezhenhua") == ["解振华"]
     assert index.words("shanwei") == [] and index.words("danwei") == ["单位"]
     assert index.words("zengjing") == []
+
+
+def test_the_surnames_a_syllable_reads_commonest_first() -> None:
+    assert surname_characters("wang") == ("王", "汪")
+    assert surname_characters("Shan") == ("单",)  # a surname's own reading
+    assert surname_characters("new") == ()

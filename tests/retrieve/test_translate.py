@@ -384,6 +384,18 @@ def test_a_romanised_name_is_read_as_the_corpus_word_with_that_pinyin() -> None:
     assert ("李丰", "立峰") in term_groups("What position was Li Feng elected to?", names=both)
 
 
+def test_a_name_jieba_cuts_apart_is_a_surname_before_a_given_name_word() -> None:
+    # The articles' words hold 益民, not 王益民 (jieba cuts 王 / 益民).
+    def names(key: str) -> list[str]:
+        return {"yimin": ["益民"]}.get(key, [])
+
+    assert ("王益民", "汪益民") in term_groups("What did Wang Yimin say?", names=names)
+    assert ("王益民", "汪益民") in term_groups("What did Yimin Wang say?", names=names)
+    # No surname reads "new": no name of three characters, only the word read "yimin".
+    groups = term_groups("What did New Yimin say?", names=names)
+    assert ("益民",) in groups and not any(len(t) == 3 for g in groups for t in g)
+
+
 def test_romanised_names_are_the_name_runs_read_as_corpus_words() -> None:
     corpus = {"lifeng": ["李丰", "立峰"], "zhiguangshan": ["单志广"]}
 
