@@ -19,17 +19,22 @@ _MAX_ITEM = 15  # characters: a longer part between two 、 is a clause, not an 
 # sentence is about something else ("签署友好城市意向书，...在经贸、教育、文化等领域").
 _NEAR = 6
 _CONJUNCTION = re.compile(r"以及|和|及|与")
+# How a company's name ends ("中国电子系统技术有限公司", which jieba cuts into an idiom, 电子系统).
+_COMPANY_ENDINGS = ("有限责任公司", "有限公司", "集团公司", "集团")
 
 
-def enumeration(sentence: str, near: Sequence[str] = ()) -> str | None:
+def enumeration(sentence: str, near: Sequence[str] = (), deed: str | None = None) -> str | None:
     """The run of two or more enumerated items in `sentence`, verbatim (ending in 等 when
-    the sentence says it), the one nearest the question's words `near`; None when the
-    sentence lists nothing within `_NEAR` characters of them, or when its text does not
-    map one to one onto its normalised form (offsets would not be verbatim)."""
+    the sentence says it), the one nearest the question's words `near` (of those the asked
+    `deed` follows: "…主办,A、B承办" asked who 承办); None when the sentence lists nothing
+    within `_NEAR` characters of them, or when its text does not map one to one onto its
+    normalised form (offsets would not be verbatim)."""
     norm = normalize(sentence)
     if len(norm) != len(sentence):
         return None
     runs = [run for m in _CLAUSE.finditer(norm) if (run := _run(m.group(0), m.start()))]
+    if deed:
+        runs = [r for r in runs if deed in norm[r[1] : r[1] + len(deed) + 2]] or runs
     if not runs:
         return None
     spans = [(m.start(), m.end()) for t in near if t for m in re.finditer(re.escape(t), norm)]
@@ -122,6 +127,10 @@ def _last_item(text: str, reach: int, suffix: str = "") -> str:
         end = text.find(suffix[-k:])
         if 0 < end and end + k <= reach:
             return text[: end + k]
+    for ending in _COMPANY_ENDINGS:  # a company's name ends so, whatever jieba makes of it
+        end = text.find(ending)
+        if 0 < end and end + len(ending) <= reach:
+            return text[: end + len(ending)]
     item, joined = "", False
     for word, nounish in _tagged(text):
         if nounish:

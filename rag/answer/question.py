@@ -295,18 +295,25 @@ def asked_noun(question: str) -> str | None:
 
 # "水位如何", "主题是什么": the question asks about one attribute of its subject.
 _WHO = frozenset("谁 誰".split())
+_WHICH = frozenset("哪些 哪家 哪个 哪個 哪几 哪幾 哪位".split())
 _ASKING_ABOUT = frozenset("如何 怎样 怎樣 怎么样 怎麼樣 什么 什麼".split())
 
 
 def asked_attribute(question: str) -> str | None:
     """The noun a Chinese question asks about: the one just before 如何/怎样/是什么
     ("永定河的水位如何" -> 水位, "喂养周的主题是什么" -> 主题), or the deed a who question asks
-    the doer of ("论坛由谁承办" -> 承办, "谁主办的" -> 主办), else None."""
+    the doer of ("论坛由谁承办" -> 承办, "谁主办的" -> 主办, "由哪些单位承办" -> 承办), else
+    None."""
     words = _tagged(question)
     for i in range(len(words) - 1):
         word, flag = words[i + 1]
         if words[i][0] in _WHO and (flag.startswith("v") or flag == "b") and len(word) >= 2:
             return word
+        # "由哪些单位承办": which doers of a deed, as a list.
+        if i + 2 < len(words) and words[i][0] in _WHICH and words[i + 1][1].startswith("n"):
+            verb, vflag = words[i + 2]
+            if vflag.startswith("v") and len(verb) >= 2:
+                return verb
     for i in range(1, len(words)):
         if words[i][0] not in _ASKING_ABOUT:
             continue

@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 
 from rag.answer.lists import enumeration
-from rag.answer.question import BROAD_PLACES, PLACE_TAGS, TITLES, asks_sum, counted_unit
+from rag.answer.question import (
+    BROAD_PLACES,
+    PLACE_TAGS,
+    TITLES,
+    asked_attribute,
+    asks_sum,
+    counted_unit,
+)
 from rag.retrieve.names import SURNAMES
 from rag.text import normalize
 
@@ -49,12 +56,18 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         if need is not None:
             # "价值是多少" asks for a sum of money: "13亿美元", not the "一项" before it.
             found = [m for m in found if need.search(normalize(m.group(0)))]
-        # A bare number with no unit is too bare to stand alone ("2" of "2号线").
-        found = [m for m in found if not m.group(0).strip().isdigit()]
+        # A bare number with no unit is too bare to stand alone ("2" of "2号线"), and the
+        # question's own figure is what it asks about ("100个城市中有多少个…": not 100个).
+        asked = normalize(question)
+        found = [
+            m
+            for m in found
+            if not m.group(0).strip().isdigit() and normalize(m.group(0).strip()) not in asked
+        ]
     elif qtype in ("who", "place"):
         return _named_answer(question, qtype, sentence, terms)
     elif qtype == "list":
-        return enumeration(sentence, terms)
+        return enumeration(sentence, terms, asked_attribute(question))
     elif qtype == "date":
         found = list(_DATE_SPAN.finditer(sentence))
         if _ASKS_YEAR.search(question):

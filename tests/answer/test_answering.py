@@ -334,6 +334,14 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             ["国家"],
             "50多个",
         ),
+        # The question's own figure is what it counts within, not the answer.
+        (
+            "100个城市中有多少个已进行全面战略合作？",
+            "number",
+            "100个城市目前已有40个城市与进行全面战略合作。",
+            ["城市", "全面", "战略", "合作"],
+            "40个",
+        ),
         # A year is no count; a bare number is no answer.
         ("有多少人参加？", "number", "2023年的活动在3号馆举行。", ["参加"], None),
         ("论坛在哪一天举行？", "date", "5月26日下午,论坛在贵阳举行。", ["论坛"], "5月26日"),
@@ -397,6 +405,15 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             "华为技术有限公司、百度在线网络技术有限公司、神州数码控股有限公司",
         ),
         ("哪些城市获奖？", "list", "获奖城市包括深圳、杭州和成都。", ["获奖"], "深圳、杭州和成都"),
+        # The list the asked deed follows, and a company's name whole (jieba cuts 电子系统).
+        (
+            "分论坛由哪些单位承办？",
+            "list",
+            "本次论坛由工业和信息化部、福建省人民政府、中国电子信息产业集团有限公司主办,"
+            "福州市人民政府、中国电子系统技术有限公司承办。",
+            ["论坛", "由", "承办"],
+            "福州市人民政府、中国电子系统技术有限公司",
+        ),
         # A count of the question's noun, not a count merely near it; an ordinal counts
         # nothing (第一届), unless the question asks which place (第几).
         (
@@ -578,6 +595,7 @@ def test_who_holds_a_title_needs_a_sentence_stating_that_title(seed_engine) -> N
         # a who question asks the doer of a deed: the sentence saying the deed answers
         ("国际友城智慧城市论坛由谁承办？", "承办"),
         ("分论坛是谁主办的？", "主办"),
+        ("数字城市分论坛由哪些单位承办？", "承办"),  # which doers, as a list
         ("贵阳的市长是谁？", None),  # a title is asked (asked_noun), no deed
     ],
 )
