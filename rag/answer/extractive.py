@@ -32,12 +32,14 @@ from rag.answer.question import (
     asked_noun,
     blank_non_counts,
     english_name_runs,
+    holds_title,
     is_question,
     proper_names,
     question_places,
     question_type,
     quoted_names,
     required_pattern,
+    title_owner,
     type_bonus,
 )
 from rag.answer.refusal import abstain
@@ -440,9 +442,11 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             cands = []
         elif noun in TITLES and qtype == "who":
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
-            # title (副省长, 副市长) says nothing of it.
-            holds = re.compile(rf"(?<!副){re.escape(noun)}")
-            cands = [c for c in cands if holds.search(normalize(c.hit.text[c.start : c.end]))]
+            # title (副省长, 副市长; 亚洲数据集团总裁 asked 华为的总裁) says nothing of it.
+            owner = title_owner(rw.question, noun)
+            cands = [
+                c for c in cands if holds_title(normalize(c.hit.text[c.start : c.end]), noun, owner)
+            ]
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).

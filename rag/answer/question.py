@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from rag.retrieve.names import misread_name
+from rag.retrieve.names import misread_name, with_stem
 from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
 from rag.text import normalize, to_traditional, tokenize
 
@@ -291,6 +291,33 @@ def asked_noun(question: str) -> str | None:
             if flag.startswith("n") and len(word) >= 2 and word not in FRAME_WORDS:
                 return word
     return None
+
+
+def title_owner(question: str, title: str) -> str | None:
+    """Whose `title` a who question asks: the noun just before it ("华为的总裁是谁" -> 华为,
+    "国家信息中心主任是谁" -> 国家信息中心), else None."""
+    words = _tagged(question)
+    for i, (word, _flag) in enumerate(words):
+        if word != title:
+            continue
+        j = i - 1 if i and words[i - 1][0] != "的" else i - 2
+        if j >= 0 and words[j][1][:1] in ("n", "j") and len(words[j][0]) >= 2:
+            return words[j][0]
+    return None
+
+
+_OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
+
+
+def holds_title(sentence: str, title: str, owner: str | None) -> bool:
+    """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of
+    `owner` when the question names one (within `_OWNER_REACH` characters before it)."""
+    for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
+        if owner is None or any(
+            o in sentence[max(0, m.start() - _OWNER_REACH) : m.start()] for o in with_stem(owner)
+        ):
+            return True
+    return False
 
 
 # "水位如何", "主题是什么": the question asks about one attribute of its subject.

@@ -105,7 +105,7 @@ _ASKS_REGION = re.compile(
 # before what follows a name.
 _TITLED = re.compile(
     rf"(?:{'|'.join(TITLES)})([\u4e00-\u9fff]{{2,3}}?)"
-    r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率)"
+    r"(?=[，,、。：:（(]|在|表示|指出|说|致|称|认为|强调|介绍|通过|对|出席|主持|率|进行|发表|会见|宣布)"
 )
 _OF_NOUN = 4  # characters between a count and its noun ("138个优秀案例")
 _PAUSE = re.compile(r"[，,。；;：:、！!？?]")
@@ -201,8 +201,9 @@ def _of_asked_title(asked: str, norm: str, found: list[tuple[int, str]]) -> list
             n += 1
         return n
 
+    # No name after the asked title: one after another title is someone else.
     best = max(shared(i) for i, _w in found)
-    return [(i, w) for i, w in found if shared(i) == best] if best > 0 else found
+    return [(i, w) for i, w in found if shared(i) == best] if best >= 0 else []
 
 
 # What a province, city or county is called by in the text ("福建省", "福建、广东两省"):

@@ -13,10 +13,12 @@ from rag.answer.question import (
     asked_noun,
     blank_non_counts,
     english_name_runs,
+    holds_title,
     question_places,
     question_type,
     quoted_names,
     required_pattern,
+    title_owner,
 )
 from rag.answer.short_answer import short_answer
 from rag.text import detect_script, to_simplified
@@ -126,6 +128,24 @@ def test_a_position_question_quotes_the_title_before_the_name(seed_engine, quest
     assert not answer.abstained
     first = to_simplified(answer.citations[0].quote)
     assert re.search(r"(?:主任|秘书长)[^，,。]{0,20}(?:王益民|博娜蒂娅)", first), first
+
+
+def test_a_title_of_the_owner_the_question_names() -> None:
+    assert title_owner("华为的总裁是谁？", "总裁") == "华为"
+    assert title_owner("国家信息中心主任是谁？", "主任") == "国家信息中心"
+    assert title_owner("市长是谁？", "市长") is None
+    sentence = "国家信息中心主任徐强,亚洲数据集团总裁朱东方进行致辞。"
+    assert holds_title(sentence, "总裁", "亚洲数据集团") and not holds_title(
+        sentence, "总裁", "华为"
+    )
+    assert holds_title("贵阳市市长出席。", "市长", "贵阳市")  # also by the place's stem
+    assert not holds_title("贵阳市副市长出席。", "市长", None)  # a deputy holds no title
+
+
+def test_who_holds_a_title_of_someone_else_is_not_said(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # 003 names 亚洲数据集团总裁朱东方, never 华为's 总裁.
+    assert seed_engine.ask("华为的总裁是谁？").abstained
+    assert seed_engine.ask("亚洲数据集团总裁是谁？").text.startswith("朱东方。")
 
 
 def test_this_city_in_a_sentence_is_the_city_the_articles_title_names(seed_engine) -> None:  # type: ignore[no-untyped-def]
