@@ -436,9 +436,14 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
                 for c in cands
                 if need.search(blank_non_counts(normalize(c.hit.text[c.start : c.end])))
             ]
-        if noun and not uses(noun):
+        if noun and not (
+            uses(noun)
+            or noun.isascii()
+            and any(uses(t) for g in sources.translate(noun) for t in g)
+        ):
             # "常住人口是多少" asks for the 常住人口: articles that never use the word give
-            # other figures. (Within the articles a sentence may say it in other words.)
+            # other figures. (Within the articles a sentence may say it in other words; an
+            # acronym also as Chinese writes it: GDP, 国内生产总值.)
             cands = []
         elif noun in TITLES and qtype == "who":
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's

@@ -290,6 +290,9 @@ def asked_noun(question: str) -> str | None:
             word, flag = words[i - 2]
             if flag.startswith("n") and len(word) >= 2 and word not in FRAME_WORDS:
                 return word
+            written = re.search(re.escape(word), question, re.I) if flag == "eng" else None
+            if written and len(word) >= 2 and written.group(0).isupper():
+                return word  # an acronym ("贵州省的GDP是多少"), normalised: gdp
     return None
 
 

@@ -530,6 +530,8 @@ def test_a_name_is_mentioned_by_any_of_its_rare_words(seed_engine) -> None:  # t
         ("死亡人数是多少？", "人数"),
         ("率领代表团的是谁？", None),  # no noun right before 是谁
         ("利润下降了多少？", None),  # not the copula form
+        ("贵州省的GDP是多少？", "gdp"),  # an acronym, normalised
+        ("贵州省的app是多少？", None),  # a lower-case word is no acronym
     ],
 )
 def test_asked_noun_is_the_noun_before_is_how_much_or_who(question: str, noun: str | None) -> None:
@@ -539,6 +541,8 @@ def test_asked_noun_is_the_noun_before_is_how_much_or_who(question: str, noun: s
 def test_a_question_asking_for_something_no_article_mentions_declines(seed_engine) -> None:  # type: ignore[no-untyped-def]
     # The seed articles name 上海 (an award winner) and give figures, but no 常住人口.
     assert seed_engine.ask("上海2023年的常住人口是多少？").abstained
+    # Nor GDP, as the acronym or 国内生产总值 (the 7年 of 数字经济增速连续7年 is no answer).
+    assert seed_engine.ask("贵州省的GDP是多少？").abstained
 
 
 def test_when_is_a_frame_not_a_topic(seed_engine) -> None:  # type: ignore[no-untyped-def]
