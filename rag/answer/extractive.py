@@ -92,6 +92,16 @@ def _subject_missing(
     return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
 
 
+def _year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) -> bool:
+    """Whether the question names a year ("2024年的博览会") that none of the passages'
+    articles names or is dated in: they are about other years."""
+    years = (_YEAR_EN if mostly_latin(question) else _YEAR_ZH).findall(question)
+    return any(
+        not any(y in article(h.article_id) or (h.date or "").startswith(y) for h in hits)
+        for y in years
+    )
+
+
 def _common_compound(sources: Sources, name: str, share: float) -> bool:
     """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
     institution the articles may name otherwise (英国央行), not a specific subject."""
@@ -332,6 +342,9 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
+_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
 _DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
 
 
@@ -469,6 +482,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     if (
         not cands
         or _subject_missing(sources, rw.question, hits, article)
+        or _year_missing(rw.question, hits, article)
         or best_passage < s.abstain_threshold
         or cands[0].coverage < s.abstain_sentence_threshold
         and max(c.coverage for c in cands) < s.abstain_sentence_threshold

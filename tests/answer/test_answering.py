@@ -130,6 +130,17 @@ def test_a_position_question_quotes_the_title_before_the_name(seed_engine, quest
     assert re.search(r"(?:主任|秘书长)[^，,。]{0,20}(?:王益民|博娜蒂娅)", first), first
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["When was the 2024 smart city expo held?", "2024年智慧城市博览会是什么时候举办的？"],
+)
+def test_a_year_no_article_names_is_not_answered_from_other_years(
+    seed_engine, question: str
+) -> None:  # type: ignore[no-untyped-def]
+    # The seed articles are of 2020-2023: their dates answer nothing of 2024.
+    assert seed_engine.ask(question).abstained
+
+
 def test_a_title_of_the_owner_the_question_names() -> None:
     assert title_owner("华为的总裁是谁？", "总裁") == "华为"
     assert title_owner("国家信息中心主任是谁？", "主任") == "国家信息中心"
