@@ -44,7 +44,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "list",
         re.compile(
-            r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|\blist\b|\bwhat are\b",
+            r"哪些|哪几|哪幾|有哪|分别|分別|\bwhich\b.*\b(cities|companies|awards|areas|ones|countries|events|organi[sz]ations|districts|people|leaders|enterprises|firms)\b|^\s*list\b|\blist (?:the|all)\b|\bwhat are\b",
             re.I,
         ),
     ),

@@ -94,6 +94,10 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
 
 # Where something is held: "在福州举行" -> 福州.
 _HELD_IN = re.compile(r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办)")
+_WHEN_HELD = re.compile(
+    r"(?:当天|当日|今天|今日|昨天|昨日|明天|次日|同日|近日|日前|上午|下午|晚上|中午|早上|凌晨|当晚|"
+    r"[0-9一二三四五六七八九十]+[月日号年时点])"
+)
 _ASKS_HELD = re.compile(r"举行|舉行|召开|召開|举办|舉辦|开幕|開幕|\bheld\b|\bhost", re.I)
 # A question whose answer is a geographic name ("哪座城市"), not any "where" ("在哪个平台").
 _ASKS_REGION = re.compile(
@@ -133,7 +137,11 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
     if qtype == "who":
         found = [(m.start(1), m.group(1)) for m in _TITLED.finditer(norm)]
     elif _ASKS_HELD.search(question):
-        found = [(m.start(1), m.group(1)) for m in _HELD_IN.finditer(norm)]
+        found = [
+            (m.start(1), m.group(1))
+            for m in _HELD_IN.finditer(norm)
+            if not _WHEN_HELD.match(m.group(1))  # "在当天下午举行": a time, not a place
+        ]
         if found and _ASKS_REGION.search(question):
             # Asked which city, the venue's place ("在青岛国际会议中心开幕": 青岛).
             found = _of_region_kind(question, norm, _places_within(found) or found)

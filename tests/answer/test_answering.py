@@ -37,6 +37,8 @@ from rag.text import detect_script, to_simplified
         ("How many 5G base stations has Qingdao built?", "number"),
         ("When did the forum open?", "date"),
         ("Where was the summit held?", "place"),
+        ("List the cities that won awards.", "list"),
+        ("What rank did Qingdao get in the competitiveness list?", "what"),  # list: a noun
     ],
 )
 def test_question_type(question: str, expected: str) -> None:
@@ -128,6 +130,12 @@ def test_a_position_question_quotes_the_title_before_the_name(seed_engine, quest
     assert not answer.abstained
     first = to_simplified(answer.citations[0].quote)
     assert re.search(r"(?:主任|秘书长)[^，,。]{0,20}(?:王益民|博娜蒂娅)", first), first
+
+
+def test_an_english_count_is_of_the_translated_noun(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # guests: 嘉宾 is the article's word (吸引50多位顶级嘉宾), not the first translation.
+    answer = seed_engine.ask("How many top guests did the smart city exhibition attract?")
+    assert answer.text.startswith("Answer: 50多位.")
 
 
 @pytest.mark.parametrize(
@@ -364,6 +372,14 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             "建立起100多对友城,遍布五大州50多个国家,",
             ["国家"],
             "50多个",
+        ),
+        # "在当天下午举行的": a time, not where it was held.
+        (
+            "推介会在哪里举行？",
+            "place",
+            "在当天下午举行的推介会上,双方签署协议。",
+            ["推介会"],
+            None,
         ),
         # The question's own figure is what it counts within, not the answer.
         (
