@@ -32,6 +32,7 @@ from rag.answer.question import (
     asked_noun,
     blank_non_counts,
     english_name_runs,
+    english_title,
     holds_title,
     is_question,
     proper_names,
@@ -462,13 +463,25 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
             # title (副省长, 副市长; 亚洲数据集团总裁 asked 华为的总裁) says nothing of it.
             owner = title_owner(rw.question, noun)
+            of = [with_stem(owner)] if owner else []
             cands = [
-                c for c in cands if holds_title(normalize(c.hit.text[c.start : c.end]), noun, owner)
+                c for c in cands if holds_title(normalize(c.hit.text[c.start : c.end]), noun, of)
             ]
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             cands = _about_places(cands, places, article)
+    asked_title = english_title(rw.question, sources.translate) if qtype == "who" else None
+    if asked_title:
+        # "Who is the mayor of Shenzhen?": a sentence naming 深圳市副市长 says nothing of it.
+        # Of the owner, the words the articles use ("UCLG Asia-Pacific": 亚太, not UCLG).
+        titles, words = asked_title
+        of_owner = [g for g in words if any(uses(a) for a in g)]
+        cands = [
+            c
+            for c in cands
+            if any(holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner) for t in titles)
+        ]
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
     names += _named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if names:

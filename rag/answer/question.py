@@ -5,10 +5,10 @@ places it is about. Pure functions over the question text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from rag.retrieve.names import misread_name, with_stem
+from rag.retrieve.names import misread_name
 from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
 from rag.text import normalize, to_traditional, tokenize
 
@@ -312,15 +312,45 @@ def title_owner(question: str, title: str) -> str | None:
 _OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
 
 
-def holds_title(sentence: str, title: str, owner: str | None) -> bool:
-    """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of
-    `owner` when the question names one (within `_OWNER_REACH` characters before it)."""
+def holds_title(sentence: str, title: str, owner: Sequence[tuple[str, ...]] = ()) -> bool:
+    """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of the
+    owner when the question names one: each of its words (alternatives) within
+    `_OWNER_REACH` characters before the title."""
     for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
-        if owner is None or any(
-            o in sentence[max(0, m.start() - _OWNER_REACH) : m.start()] for o in with_stem(owner)
-        ):
+        before = sentence[max(0, m.start() - _OWNER_REACH) : m.start()]
+        if all(any(a in before for a in alts) for alts in owner):
             return True
     return False
+
+
+# "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?"
+# "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?": a title of one to three
+# lower-case words ("the Luzhou party secretary that gave..." asks no title of anything).
+_WHO_TITLE_OF = re.compile(
+    r"\b(?i:who) (?i:is|was|are|were) (?:the |its )?(?:current |new )?"
+    r"([a-z]+(?:[ -][a-z]+){0,2}) (?:of|at|for) (?:the )?([^?]+?)\s*[?.]*$"
+)
+_WHO_OWNERS_TITLE = re.compile(
+    r"\b(?i:who) (?i:is|was) (?:the )?([^?]+?)'s ([a-z]+(?:[ -][a-z]+){0,2})\s*[?.]*$"
+)
+
+
+def english_title(
+    question: str, translate: Translate
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The titles (TITLES, as Chinese writes them) an English who question asks the holder
+    of, and its owner's words as groups of alternatives ("Who is the mayor of Shenzhen?" ->
+    (市长,), [(深圳, 深圳市)]); None when it asks no title."""
+    m = _WHO_TITLE_OF.search(question)
+    title, owner = (m.group(1), m.group(2)) if m else (None, None)
+    if m is None and (m := _WHO_OWNERS_TITLE.search(question)):
+        owner, title = m.group(1), m.group(2)
+    if title is None or owner is None:
+        return None
+    titles = tuple(a for g in translate(title) for a in g if any(a.endswith(t) for t in TITLES))
+    if not titles:
+        return None
+    return titles, [tuple(normalize(a) for a in g) for g in translate(owner)]
 
 
 # "水位如何", "主题是什么": the question asks about one attribute of its subject.

@@ -98,6 +98,10 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "pilot": ("试点",),
     "party secretary": ("书记", "市委书记", "党委书记"),
     "vice mayor": ("副市长",),
+    # A Chinese province's governor is its 省长 (CC-CEDICT: 州长, a US state's; 总督).
+    "governor": ("省长", "州长", "总督"),
+    "vice governor": ("副省长",),
+    "deputy governor": ("副省长",),
     "deputy mayor": ("副市长",),
     "billion": ("亿",),
     "yuan": ("元",),

@@ -13,6 +13,7 @@ from rag.answer.question import (
     asked_noun,
     blank_non_counts,
     english_name_runs,
+    english_title,
     holds_title,
     question_places,
     question_type,
@@ -159,6 +160,49 @@ def test_a_title_of_the_owner_the_question_names() -> None:
     )
     assert holds_title("贵阳市市长出席。", "市长", "贵阳市")  # also by the place's stem
     assert not holds_title("贵阳市副市长出席。", "市长", None)  # a deputy holds no title
+
+
+def test_an_english_who_question_asks_a_title_of_an_owner() -> None:
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {
+            "mayor": [("市长",)],
+            "vice mayor": [("副市长",)],
+            "Shenzhen": [("深圳", "深圳市")],
+        }
+        return table.get(text, [])
+
+    assert english_title("Who is the mayor of Shenzhen?", translate) == (
+        ("市长",),
+        [("深圳", "深圳市")],
+    )
+    assert english_title("Who is Shenzhen's vice mayor?", translate) == (
+        ("副市长",),
+        [("深圳", "深圳市")],
+    )
+    # A long description is no title of anything, nor a word that translates to none.
+    assert (
+        english_title("Who is the Luzhou party secretary that spoke at the forum?", translate)
+        is None
+    )
+    assert english_title("Who is the winner of Shenzhen?", translate) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is the mayor of Shenzhen?", None),  # 艾学峰 is 深圳市副市长
+        ("Who is Shenzhen's vice mayor?", "Answer: 艾學峰."),
+        ("Who is the vice governor of Guizhou?", "Answer: 張敬平."),  # governor: 省长
+    ],
+)
+def test_an_english_title_question_is_answered_by_its_holder(
+    seed_engine, question: str, expected: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_engine.ask(question)
+    if expected is None:
+        assert answer.abstained
+    else:
+        assert answer.text.startswith(expected), answer.text
 
 
 def test_who_holds_a_title_of_someone_else_is_not_said(seed_engine) -> None:  # type: ignore[no-untyped-def]
