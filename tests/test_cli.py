@@ -231,3 +231,21 @@ def test_chat_shows_bad_question_message_and_goes_on(cli: Cli) -> None:
     )
     assert out.returncode == 0
     assert "error:" in out.stdout and "1.7万" in out.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(cli: Cli) -> None:
+    # `rag ask ... | head -1`: the pipe closes before the answer is written.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    environ.update(RAG_CORPUS_DIR=str(cli.corpus), RAG_INDEX_DIR=str(cli.index))
+    proc = subprocess.Popen(
+        [*COMMAND, "ask", "青岛建成了多少个5G基站？"],
+        cwd=cli.root,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=300) == 141
+    assert "Traceback" not in stderr, stderr
