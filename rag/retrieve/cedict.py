@@ -98,6 +98,21 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "pilot": ("试点",),
     "party secretary": ("书记", "市委书记", "党委书记"),
     "vice mayor": ("副市长",),
+    # Policy and trade news: what is new is 新型 (新型智慧城市) or 新; construction is
+    # building up (建设), before CC-CEDICT's building site (施工); deals are signed (签署,
+    # not 标志 "a sign"); goods are exported (出口 before 输出); sanctions are 制裁 (CC-CEDICT
+    # glosses none); heat in the weather news is 高温.
+    "new": ("新型", "新", "新任"),
+    "construction": ("建设", "施工", "建筑"),
+    "sign": ("签署", "签约", "签订", "标志"),
+    "signed": ("签署", "签约", "签订"),
+    "export": ("出口", "输出"),
+    "exports": ("出口",),
+    "sanction": ("制裁",),
+    "sanctions": ("制裁",),
+    "heat": ("高温", "热浪", "热量"),
+    "heatwave": ("高温", "热浪"),
+    "heat wave": ("高温", "热浪"),
     # A Chinese province's governor is its 省长 (CC-CEDICT: 州长, a US state's; 总督).
     "governor": ("省长", "州长", "总督"),
     "vice governor": ("副省长",),

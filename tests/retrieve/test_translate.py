@@ -339,6 +339,11 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("What did the ministry say last week?", "上周", ""),
         ("When did the forum take place?", "举行", "发生"),  # events are held
         ("How many cases were selected?", "入选", ""),
+        ("Which deals were signed?", "签署", "标志"),  # deals are signed, no sign
+        ("What is the theme of the New Smart City Construction Summit?", "建设", "施工"),
+        ("What is the theme of the New Smart City Construction Summit?", "新型", "新生"),
+        ("Which countries face sanctions?", "制裁", ""),  # CC-CEDICT glosses none
+        ("How long did the heat wave last?", "高温", "热量"),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
