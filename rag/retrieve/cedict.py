@@ -363,6 +363,8 @@ def _add_entries(
                 if gloss.count(" ") < _MAX_WORDS:
                     postings.setdefault(gloss, []).append((rank, simp, verb))
         if proper:
+            for alias, word in _aliases(body.partition("/")[0], simp):
+                postings.setdefault(alias, []).append((_NAME_HEAD - common, word, False))
             head = _name_head(body.partition("/")[0])
             if head:  # "Shenzhen subprovincial city in Guangdong" -> shenzhen
                 posting = (_NAME_HEAD - common, simp, False)
@@ -390,6 +392,29 @@ def _unaccent(m: re.Match[str]) -> str:
 def _toneless(pinyin: str) -> str:
     """ "Gui4 zhou1" -> "guizhou"; "Lu:3 liang2" -> "luliang", as English writes it."""
     return _NOT_LETTER.sub("", pinyin.lower().replace("u:", "u"))
+
+
+# "Weixin or WeChat", "Formosa Incident aka ...": the second name is the same thing's.
+_ALIAS = re.compile(
+    r"^[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:or|aka) ([A-Z][\w-]*(?: [A-Z][\w-]*){0,2})\s*(?:[,;]|$)"
+)
+# "Tencent Holdings Limited", "Apple Inc.", "Lenovo Group": a company, named without its
+# legal form, as news names it (腾讯 for 腾讯控股有限公司).
+_COMPANY = re.compile(
+    r"^((?:[A-Z][\w&-]*\s+){1,3}?)(?:(?:Holdings|Group|Limited|Ltd|Inc|Corporation|Corp|Co)\.?\s*)+(?:[,;]|$)"
+)
+_COMPANY_FORM = re.compile(r"(?:控股|股份)?有限(?:责任)?公司$|集团$|公司$|控股$")
+
+
+def _aliases(gloss: str, headword: str) -> list[tuple[str, str]]:
+    """Other English names of a proper noun, each with the word news writes for it."""
+    out: list[tuple[str, str]] = []
+    if m := _ALIAS.match(gloss):
+        out.append((m.group(1).lower(), headword))
+    if m := _COMPANY.match(gloss):
+        stem = _COMPANY_FORM.sub("", headword)
+        out.append((m.group(1).strip().lower(), stem if len(stem) >= 2 else headword))
+    return out
 
 
 def _name_head(gloss: str) -> str:

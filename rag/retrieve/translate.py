@@ -443,6 +443,12 @@ def _forms(word: str, d: Dictionary) -> list[tuple[str, bool]]:
     singular = _IRREGULAR_PLURALS.get(word) or _singular(word)
     if singular != word:
         out.append((singular, False))
+    if word.endswith("ical") and len(word) > 6:
+        # An adjective CC-CEDICT glosses only as its noun: meteorological -> meteorology
+        # (气象), political -> politics, historical -> history.
+        noun = next((n for n in (word[:-4] + "y", word[:-4] + "ics") if d.has(n)), "")
+        if noun:
+            out.append((noun, False))
     stem = _IRREGULAR_VERBS.get(word) or next((s for s in _verb_stems(word) if d.has(s)), "")
     if stem:
         out.append((stem, True))

@@ -344,6 +344,13 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("What is the theme of the New Smart City Construction Summit?", "新型", "新生"),
         ("Which countries face sanctions?", "制裁", ""),  # CC-CEDICT glosses none
         ("How long did the heat wave last?", "高温", "热量"),
+        # Companies by the name news uses, without the legal form CC-CEDICT glosses
+        # ("Tencent Holdings Limited": 腾讯控股有限公司), and a product's other name
+        # ("Weixin or WeChat": 微信).
+        ("What did Tencent report?", "腾讯", ""),
+        ("How many users does WeChat have?", "微信", ""),
+        # An adjective CC-CEDICT glosses only by its noun (meteorology: 气象).
+        ("Who leads the National Meteorological Center?", "气象", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
