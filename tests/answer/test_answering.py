@@ -429,6 +429,15 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             ["推介会"],
             None,
         ),
+        # A measure keeps its unit.
+        (
+            "临城县累计雨量是多少？",
+            "number",
+            "河北邢台临城县累计雨量1003.0毫米。",
+            ["雨量"],
+            "1003.0毫米",
+        ),
+        ("展览面积是多少？", "number", "本届博览会展览面积7万平方米。", ["面积"], "7万平方米"),
         # The question's own figure is what it counts within, not the answer.
         (
             "100个城市中有多少个已进行全面战略合作？",
