@@ -160,6 +160,9 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "unemployment rate": ("失业率",),
     "tax rate": ("税率",),
     "trilateral": ("三方", "三边"),  # CC-CEDICT has no sense for it
+    "bilateral": ("双边",),  # CC-CEDICT: "bilateral talks" is 两岸对话, cross-strait talks
+    "bilateral talks": ("双边会谈", "会谈"),
+    "talks": ("会谈", "谈判", "会晤"),
     "critical": (
         "关键",
         "严重",

@@ -87,7 +87,9 @@ _PERIODS = {(1, 3): "一季度", (1, 6): "上半年", (1, 9): "前三季度", (7
 # "which year", "what position": the kind of answer asked for, not a topic the articles
 # name (年度, 地位); as the Chinese question's frame words (时间, 职位) are not searched.
 _ANSWER_FRAME = re.compile(
-    r"\b(?:which|what)\s+(?:year|month|date|day|time|level|position|post|rank)\b", re.I
+    r"\b(?:which|what)\s+(?:year|month|date|day|time|level|position|post|rank)\b"
+    r"|\bhow\s+(?:long|often|far)\b",  # asks a duration or distance: no topic (悠久)
+    re.I,
 )
 # Capitalised in a name, these words name an event or a body, not their common senses
 # ("Fair": 交易会, not 公平; CC-CEDICT has the event senses only under "trade fair" and the like).

@@ -39,6 +39,7 @@ from rag.text import detect_script, to_simplified
         ("When did the forum open?", "date"),
         ("Where was the summit held?", "place"),
         ("List the cities that won awards.", "list"),
+        ("How long did the talks last?", "number"),  # a duration: 10个小时
         ("What rank did Qingdao get in the competitiveness list?", "what"),  # list: a noun
     ],
 )
@@ -430,6 +431,7 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             None,
         ),
         # A measure keeps its unit.
+        ("会谈长达多少小时？", "number", "双边会谈长达10个小时。", ["会谈"], "10个小时"),
         (
             "临城县累计雨量是多少？",
             "number",

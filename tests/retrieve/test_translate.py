@@ -349,6 +349,7 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         # ("Weixin or WeChat": 微信).
         ("What did Tencent report?", "腾讯", ""),
         ("How many users does WeChat have?", "微信", ""),
+        ("How long did the bilateral talks last?", "双边会谈", "两岸对话"),  # not cross-strait
         # An adjective CC-CEDICT glosses only by its noun (meteorology: 气象).
         ("Who leads the National Meteorological Center?", "气象", ""),
     ],
@@ -421,6 +422,11 @@ def test_romanised_names_are_the_name_runs_read_as_corpus_words() -> None:
     ]
     assert romanised_names("What did the State Council decide?", names) == []
     assert romanised_names("WHAT DID LI FENG SAY?", names) == []  # shouted: no names
+
+
+def test_how_long_asks_a_duration_and_names_no_topic() -> None:
+    got = terms("How long did the bilateral talks last?", max_per_term=3)
+    assert "悠久" not in got and "长" not in got
 
 
 def test_thousands_are_written_as_the_articles_write_them() -> None:
