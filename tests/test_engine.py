@@ -347,3 +347,27 @@ def test_an_english_questions_romanised_name_puts_the_articles_naming_it_first(
     for h in hits:
         assert ("单志广" in engine.chunk(h.chunk_id).text) <= (h.article_id in r.naming)
     assert engine.rankings("What did Qingdao build?", depth=10).naming is None  # no person
+
+
+def test_a_subjectless_follow_up_asks_on_about_the_last_topic(
+    make_corpus: Callable[..., rag.Settings],
+) -> None:
+    settings = make_corpus(
+        {
+            "alerts.txt": "7月预警信息发布情况\n2023-08-03 来源：澎湃新闻\n\n"
+            "7月，全国共发布预警信息6.88万条，同比增加1.02%。暴雨预警信息同比增加18.2%。\n",
+            "cars.txt": "新能源汽车销量\n2023-08-10 来源：中证网\n\n"
+            "1至7月，新能源汽车国内销量389万辆，同比增长32.5%。\n",
+        }
+    )
+    rag.ingest(settings=settings)
+    engine = Engine.open(settings=settings)
+    first = "7月全国共发布预警信息多少条？"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": engine.ask(first).text},
+    ]
+    answer = engine.ask("同比增加了多少？", history=history)
+    # The alerts' growth, the figure after 增加, not the count the last question asked.
+    assert answer.text.startswith("1.02%。"), answer.text
+    assert answer.citations[0].article_id == "alerts"

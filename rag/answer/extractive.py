@@ -507,8 +507,11 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         cands = _by_meaning(sources, rw.question, qtype, cands)
     chosen = _select(cands, qtype)
     # An English word's terms are its translations: any of them may be the article's word
-    # (guests: 客人, 嘉宾); a Chinese question's are its own words.
-    primary = [a for alts, _w, _parts in terms.groups for a in alts]
+    # (guests: 客人, 嘉宾); a Chinese question's are its own words. The short answer is the
+    # one nearest the new question's words, not the carried context's ("同比增加了多少？"
+    # after a question on 预警信息: the 1.02% after 增加, not the 6.88万条 of 预警信息).
+    own = _terms(sources, Rewrite(rw.question)) if rw.context else terms
+    primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
     text, citations = _compose(chosen, script, qtype, rw.question, primary)
     return Answer(
         text=text,

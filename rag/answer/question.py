@@ -37,7 +37,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|\bhow (many|much|long|far)\b|number of|percentage|what share",
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far)\b|number of|percentage|what share",
             re.I,
         ),
     ),

@@ -2,7 +2,8 @@
 
 Rule (offline): a question is a follow-up when it uses a pronoun (它, 他们, it, they), a
 demonstrative (这个, 该, 其中, this, there), opens elliptically (那, 那么, 还有, 另外, "and",
-"what about") or ends in 呢, or names no topic of its own (at most one content word). Then
+"what about") or ends in 呢, or names no topic of its own (at most one content word; in
+Chinese, no noun or name: "同比增长了多少？", "会谈持续了多久？"). Then
 - a bare pronoun (它, 它们, 他们, it, they) is replaced by the first proper noun (place,
   person, organisation) of the last answer when the last question asked for one of that
   kind (哪个城市, 谁, 哪家, which, where: "主会场在哪个城市？" "…青岛…" "它一共建了多少个5G
@@ -21,7 +22,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from rag.retrieve.names import misread_name
+from rag.retrieve.names import SURNAMES, misread_name
 from rag.text import content_terms
 
 # Bare pronouns stand for an entity and are replaced; demonstratives qualify a noun the
@@ -62,6 +63,32 @@ def is_followup(question: str) -> bool:
         or _ELLIPTIC_START.search(q)
         or _ELLIPTIC_END.search(q)
         or len(content_terms(q)) <= 1
+        or not _names_a_subject(q)
+    )
+
+
+# What a question can be about: nouns, names, verbal nouns, Latin words (jieba's tags).
+_SUBJECT_TAGS = frozenset("n nr ns nt nz nrt nw vn eng".split())
+# Nouns that frame the answer asked for (什么时候), not a subject.
+_FRAMES = frozenset("时候 时间 日期 地方 地点 情况 原因 结果 多久 多长".split())
+
+
+def _names_a_subject(question: str) -> bool:
+    """Whether a Chinese question names something of its own (青岛, 基站, 主题), unlike
+    "同比增长了多少？" or "会谈持续了多久？", which ask on about the last topic. A jieba
+    "person" not starting with a common surname is a misread (同比增加)."""
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        return True  # English: its own rules
+    import jieba.posseg as pseg
+
+    with _posseg_lock:
+        pairs = [(p.word, p.flag) for p in pseg.cut(question)]
+    return any(
+        flag in _SUBJECT_TAGS
+        and len(word) >= 2
+        and word not in _FRAMES
+        and not (flag == "nr" and word[0] not in SURNAMES)
+        for word, flag in pairs
     )
 
 

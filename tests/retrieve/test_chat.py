@@ -10,6 +10,12 @@ def test_followup_detection() -> None:
     assert is_followup("它一共建了多少个5G基站？")
     assert is_followup("What about Shenzhen?")
     assert not is_followup("青岛建成了多少个5G基站？")
+    # Naming no noun or name of its own, a question asks on about the last topic.
+    assert is_followup("同比增长了多少？")
+    assert is_followup("会谈持续了多久？")
+    assert is_followup("同比增加了多少？")  # jieba's "person" 同比增加 is no name
+    assert is_followup("会持续到什么时候？")  # 时候 frames the answer
+    assert not is_followup("网络广告业务收入增长了多少？")
 
 
 def test_pronoun_replaced_by_last_proper_noun() -> None:
