@@ -93,6 +93,9 @@ def _subject_missing(
     return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
 
 
+_SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
+
+
 def _year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) -> bool:
     """Whether the question names a year ("2024年的博览会") that none of the passages'
     articles names or is dated in: they are about other years."""
@@ -481,6 +484,19 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             c
             for c in cands
             if any(holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner) for t in titles)
+        ]
+    subjects = (
+        [] if mostly_latin(rw.question) else [with_stem(n) for n in proper_names(rw.question)]
+    )
+    # Names in most passages (城市, which jieba tags a place) tell no article apart.
+    subjects = [alts for alts in subjects if sources.share(alts[-1]) < _SCENE_SHARE]
+    if subjects and is_question(rw.question):
+        # A sentence from an article naming none of the question's names (特朗普, 重庆) is
+        # about something else; one of them suffices, as a two-part question spans articles.
+        cands = [
+            c
+            for c in cands
+            if any(a in article(c.hit.article_id) for alts in subjects for a in alts)
         ]
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
     names += _named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
