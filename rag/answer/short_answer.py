@@ -52,7 +52,7 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
             # nor is an ordinal ("第一届"), unless the question asks which place (第几)
             and (sentence[max(0, m.start() - 1) : m.start()] != "第" or _ASKS_RANK.search(question))
-            and (unit is None or m.group(0).strip().endswith(unit))
+            and (unit is None or normalize(m.group(0).strip()).endswith(unit))
             and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
         ]
         need = asks_sum(question)
