@@ -20,7 +20,7 @@ Offline answerer, in short:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -34,8 +34,6 @@ from rag.answer.question import (
     english_name_runs,
     english_title,
     holds_title,
-    is_question,
-    proper_names,
     question_places,
     question_type,
     quoted_names,
@@ -46,124 +44,20 @@ from rag.answer.question import (
 from rag.answer.refusal import abstain
 from rag.answer.short_answer import short_answer
 from rag.answer.sources import Sources
+from rag.answer.subjects import (
+    article_reader,
+    named_in_rare_words,
+    names_place,
+    passages_about,
+    scene_free_names,
+    subject_missing,
+    year_missing,
+)
 from rag.retrieve.followup import Rewrite
 from rag.retrieve.names import with_stem
-from rag.retrieve.translate import abbreviations, mostly_latin
+from rag.retrieve.translate import mostly_latin
 from rag.text import Script, content_terms, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
-
-
-def _article_reader(sources: Sources) -> Callable[[str], str]:
-    """A reader of articles' title and chunks, normalised, each read once per answer."""
-    texts: dict[str, str] = {}
-
-    def read(article_id: str) -> str:
-        if article_id not in texts:
-            texts[article_id] = normalize(sources.article_text(article_id))
-        return texts[article_id]
-
-    return read
-
-
-_SAME_PLACE = {
-    "省": ("全省", "本省", "该省", "我省"),
-    "市": ("全市", "本市", "该市", "我市"),
-    "区": ("全区", "本区", "该区", "我区"),
-    "县": ("全县", "本县", "该县", "我县"),
-}
-
-
-def _subject_missing(
-    sources: Sources, question: str, hits: list[Hit], article: Callable[[str], str]
-) -> bool:
-    """Whether the question is about a name no retrieved article mentions. A rare proper
-    name is what the question is about ("全聚德的营收"); a common one (中国, 城市, in many
-    passages) only sets the scene. Any retrieved article may name it: a two-part question
-    spans articles."""
-    if not is_question(question):
-        return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
-    share = sources.settings.abstain_name_share
-    subjects = [with_stem(n) for n in proper_names(question)]
-    subjects = [
-        alts
-        for alts in subjects
-        if sources.share(alts[-1]) < share and not _common_compound(sources, alts[-1], share)
-    ]
-    articles = {h.article_id for h in hits}
-    return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
-
-
-_SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
-
-
-def _year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) -> bool:
-    """Whether the question names a year ("2024年的博览会") that none of the passages'
-    articles names or is dated in: they are about other years."""
-    years = (_YEAR_EN if mostly_latin(question) else _YEAR_ZH).findall(question)
-    return any(
-        not any(y in article(h.article_id) or (h.date or "").startswith(y) for h in hits)
-        for y in years
-    )
-
-
-def _common_compound(sources: Sources, name: str, share: float) -> bool:
-    """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
-    institution the articles may name otherwise (英国央行), not a specific subject."""
-    parts = [p for p in tokenize(name) if p != name and len(p) >= 2]
-    return bool(parts) and all(sources.share(p) >= share for p in parts)
-
-
-def _named_in_rare_words(
-    sources: Sources, runs: list[list[tuple[str, ...]]]
-) -> list[tuple[str, ...]]:
-    """Per English name, what an article must contain to mention it: any rendering of its
-    rare words. Word-by-word renderings of a phrase rarely all match ("World Breastfeeding
-    Week": 世界, 母乳喂养, 星期), and a common word (China: 中国, in most passages) says
-    nothing of the subject: "China Hi-Tech Fair" is mentioned by 高交会, its abbreviation,
-    however common that is (in 3 of 41 seed passages: the articles' word for it). A name of
-    common words only requires nothing."""
-    share = sources.settings.abstain_name_share
-    out: list[tuple[str, ...]] = []
-    for run in runs:
-        rare = [g for g in run if all(sources.share(a) < share for a in g)]
-        short = [a for g in abbreviations(run, lambda _: True) if g in run for a in g]
-        if rare:
-            out.append(tuple(dict.fromkeys([*(a for g in rare for a in g), *short])))
-    return out
-
-
-# Where news says whose place 全省 / 本市 is: its title and opening lines ("青岛日报11月19日讯
-# 今天上午，…峰会在青岛…开幕"); places named further on are other places (a ranking's 上海).
-_OWN_PLACE_CHARS = 150
-
-
-def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
-    """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
-    本市 ... and its article's title or opening lines name it."""
-    stem = with_stem(place)[-1]
-    if stem in passage:
-        return True
-    kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)
-    if any(ref in passage for kind in kinds for ref in _SAME_PLACE[kind]):
-        return stem in article()[:_OWN_PLACE_CHARS]
-    return False
-
-
-def _about_places(
-    cands: list[_Candidate], places: list[str], article: Callable[[str], str]
-) -> list[_Candidate]:
-    """The candidates whose passage (with its title) is about every place the question names.
-
-    Passage, not sentence: a quote's speaker and place are often named after the quote.
-    """
-    verdicts: dict[str, bool] = {}
-    for c in cands:
-        if c.hit.chunk_id not in verdicts:
-            passage = normalize(f"{c.hit.title}\n{c.hit.text}")
-            of_article = partial(article, c.hit.article_id)
-            verdicts[c.hit.chunk_id] = all(names_place(passage, pl, of_article) for pl in places)
-    return [c for c in cands if verdicts[c.hit.chunk_id]]
-
 
 # ---- scoring ------------------------------------------------------------------------------
 
@@ -346,9 +240,6 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-# A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
-_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
-_YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
 _DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
 
 
@@ -443,7 +334,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     attribute = None if mostly_latin(rw.question) else asked_attribute(rw.question)
     cands, best_passage = _candidates(hits, terms, qtype, rw.question, attribute)
     uses = sources.uses
-    article = _article_reader(sources)
+    article = article_reader(sources)
     need = required_pattern(rw.question, sources.translate)
     noun = asked_noun(rw.question)
     if need is not None or noun:
@@ -473,7 +364,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
-            cands = _about_places(cands, places, article)
+            about = passages_about([c.hit for c in cands], places, article)
+            cands = [c for c in cands if c.hit.chunk_id in about]
     asked_title = english_title(rw.question, sources.translate) if qtype == "who" else None
     if asked_title:
         # "Who is the mayor of Shenzhen?": a sentence naming 深圳市副市长 says nothing of it.
@@ -485,12 +377,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             for c in cands
             if any(holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner) for t in titles)
         ]
-    subjects = (
-        [] if mostly_latin(rw.question) else [with_stem(n) for n in proper_names(rw.question)]
-    )
-    # Names in most passages (城市, which jieba tags a place) tell no article apart.
-    subjects = [alts for alts in subjects if sources.share(alts[-1]) < _SCENE_SHARE]
-    if subjects and is_question(rw.question):
+    subjects = scene_free_names(sources, rw.question)
+    if subjects:
         # A sentence from an article naming none of the question's names (特朗普, 重庆) is
         # about something else; one of them suffices, as a two-part question spans articles.
         cands = [
@@ -499,7 +387,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             if any(a in article(c.hit.article_id) for alts in subjects for a in alts)
         ]
     names: list[tuple[str, ...]] = [(n,) for n in quoted_names(rw.question)]
-    names += _named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
+    names += named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if names:
         # An article that never names what the question asks about cannot answer it.
         cands = [
@@ -510,8 +398,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     s = sources.settings
     if (
         not cands
-        or _subject_missing(sources, rw.question, hits, article)
-        or _year_missing(rw.question, hits, article)
+        or subject_missing(sources, rw.question, hits, article)
+        or year_missing(rw.question, hits, article)
         or best_passage < s.abstain_threshold
         or cands[0].coverage < s.abstain_sentence_threshold
         and max(c.coverage for c in cands) < s.abstain_sentence_threshold

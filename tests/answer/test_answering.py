@@ -7,7 +7,6 @@ import re
 import pytest
 
 import rag
-from rag.answer.extractive import names_place
 from rag.answer.question import (
     asked_attribute,
     asked_noun,
@@ -22,6 +21,7 @@ from rag.answer.question import (
     title_owner,
 )
 from rag.answer.short_answer import short_answer
+from rag.answer.subjects import names_place
 from rag.text import detect_script, to_simplified
 
 

@@ -1,0 +1,153 @@
+"""What a question is about, and whether a passage or article is: the names, places and
+years an answer's sources must have (rag.answer.extractive drops the sentences of sources
+that lack them, or declines)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from rag.answer.question import is_question, proper_names
+from rag.answer.sources import Sources
+from rag.retrieve.names import with_stem
+from rag.retrieve.translate import abbreviations, mostly_latin
+from rag.text import normalize, tokenize
+from rag.types import Hit
+
+# A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
+_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+_YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
+
+
+def article_reader(sources: Sources) -> Callable[[str], str]:
+    """A reader of articles' title and chunks, normalised, each read once per answer."""
+    texts: dict[str, str] = {}
+
+    def read(article_id: str) -> str:
+        if article_id not in texts:
+            texts[article_id] = normalize(sources.article_text(article_id))
+        return texts[article_id]
+
+    return read
+
+
+_SAME_PLACE = {
+    "省": ("全省", "本省", "该省", "我省"),
+    "市": ("全市", "本市", "该市", "我市"),
+    "区": ("全区", "本区", "该区", "我区"),
+    "县": ("全县", "本县", "该县", "我县"),
+}
+
+
+def subject_missing(
+    sources: Sources, question: str, hits: list[Hit], article: Callable[[str], str]
+) -> bool:
+    """Whether the question is about a name no retrieved article mentions. A rare proper
+    name is what the question is about ("全聚德的营收"); a common one (中国, 城市, in many
+    passages) only sets the scene. Any retrieved article may name it: a two-part question
+    spans articles."""
+    if not is_question(question):
+        return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
+    share = sources.settings.abstain_name_share
+    subjects = [with_stem(n) for n in proper_names(question)]
+    subjects = [
+        alts
+        for alts in subjects
+        if sources.share(alts[-1]) < share and not _common_compound(sources, alts[-1], share)
+    ]
+    articles = {h.article_id for h in hits}
+    return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
+
+
+_SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
+
+
+def year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) -> bool:
+    """Whether the question names a year ("2024年的博览会") that none of the passages'
+    articles names or is dated in: they are about other years."""
+    years = (_YEAR_EN if mostly_latin(question) else _YEAR_ZH).findall(question)
+    return any(
+        not any(y in article(h.article_id) or (h.date or "").startswith(y) for h in hits)
+        for y in years
+    )
+
+
+def _common_compound(sources: Sources, name: str, share: float) -> bool:
+    """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
+    institution the articles may name otherwise (英国央行), not a specific subject."""
+    parts = [p for p in tokenize(name) if p != name and len(p) >= 2]
+    return bool(parts) and all(sources.share(p) >= share for p in parts)
+
+
+def named_in_rare_words(
+    sources: Sources, runs: list[list[tuple[str, ...]]]
+) -> list[tuple[str, ...]]:
+    """Per English name, what an article must contain to mention it: any rendering of its
+    rare words. Word-by-word renderings of a phrase rarely all match ("World Breastfeeding
+    Week": 世界, 母乳喂养, 星期), and a common word (China: 中国, in most passages) says
+    nothing of the subject: "China Hi-Tech Fair" is mentioned by 高交会, its abbreviation,
+    however common that is (in 3 of 41 seed passages: the articles' word for it). A name of
+    common words only requires nothing."""
+    share = sources.settings.abstain_name_share
+    out: list[tuple[str, ...]] = []
+    for run in runs:
+        rare = [g for g in run if all(sources.share(a) < share for a in g)]
+        short = [a for g in abbreviations(run, lambda _: True) if g in run for a in g]
+        if rare:
+            out.append(tuple(dict.fromkeys([*(a for g in rare for a in g), *short])))
+    return out
+
+
+# Where news says whose place 全省 / 本市 is: its title and opening lines ("青岛日报11月19日讯
+# 今天上午，…峰会在青岛…开幕"); places named further on are other places (a ranking's 上海).
+_OWN_PLACE_CHARS = 150
+
+
+def names_place(passage: str, place: str, article: Callable[[], str]) -> bool:
+    """Whether a passage is about `place`: it names it ("安徽" for 安徽省), or it says 全省 /
+    本市 ... and its article's title or opening lines name it."""
+    stem = with_stem(place)[-1]
+    if stem in passage:
+        return True
+    kinds = [place[-1]] if place[-1] in _SAME_PLACE else list(_SAME_PLACE)
+    if any(ref in passage for kind in kinds for ref in _SAME_PLACE[kind]):
+        return stem in article()[:_OWN_PLACE_CHARS]
+    return False
+
+
+def passages_about(
+    hits: Iterable[Hit], places: list[str], article: Callable[[str], str]
+) -> set[str]:
+    """The chunk ids of the passages (with their titles) about every place the question
+    names.
+
+    Passage, not sentence: a quote's speaker and place are often named after the quote.
+    """
+    out: set[str] = set()
+    seen: set[str] = set()
+    for h in hits:
+        if h.chunk_id in seen:
+            continue
+        seen.add(h.chunk_id)
+        passage = normalize(f"{h.title}\n{h.text}")
+        of_article = partial(article, h.article_id)
+        if all(names_place(passage, pl, of_article) for pl in places):
+            out.add(h.chunk_id)
+    return out
+
+
+def scene_free_names(sources: Sources, question: str) -> list[tuple[str, ...]]:
+    """A Chinese question's names that tell articles apart, each with its stem (福建省,
+    福建): not those in a fifth of passages or more (城市, which jieba tags a place), nor
+    a compound of common words (中央银行: the articles may say 央行); none when the name
+    rule is off (`abstain_name_share` 0)."""
+    share = sources.settings.abstain_name_share
+    if not share or mostly_latin(question) or not is_question(question):
+        return []
+    names = [with_stem(n) for n in proper_names(question)]
+    return [
+        alts
+        for alts in names
+        if sources.share(alts[-1]) < _SCENE_SHARE and not _common_compound(sources, alts[-1], share)
+    ]
