@@ -9,8 +9,9 @@ Offline answerer, in short:
    enumerations for 哪些, dates for 何时, places for 哪里) get a bonus.
 4. Sentences that cannot answer are dropped: a count, amount or percentage question needs
    the number (with its unit, or the counted noun, or money); such a question about a place
-   needs a passage about that place; quoted names and an English question's capitalised
-   names must appear in the sentence's article.
+   needs a passage about that place; quoted names, an English question's capitalised names
+   and one of a Chinese question's names must appear in the sentence's article
+   (rag.answer.subjects).
 5. When no passage covers enough of the question (`abstain_threshold`) or no sentence is
    left, the answer says the articles do not say and names the closest articles; otherwise
    the best sentences are quoted, each followed by its [n], converted to the question's
