@@ -180,7 +180,7 @@ CSS = """
 }
 .gradio-container { max-width: 1280px !important; margin: 0 auto; }
 #rag-status { font-size: 0.9em; }
-#rag-sources { max-height: 640px; overflow-y: auto; padding: 4px 2px; }
+#rag-sources { max-height: 640px; overflow-y: auto !important; padding: 4px 2px; }
 .rag-heading { font-weight: 600; margin: 4px 0 8px; }
 .rag-source { border: 1px solid var(--border-color-primary, #e5e7eb); border-radius: 8px;
   padding: 10px 12px; margin-bottom: 10px; background: var(--block-background-fill, #fff); }

@@ -444,7 +444,13 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             None,
         ),
         # The asked unit in a traditional-script sentence (几个 asks 個 too).
-        ("设置了几个展馆？", "number", "本屆博覽會設置7個展館,展覽面積7萬平方米。", ["展馆"], "7個"),
+        (
+            "设置了几个展馆？",
+            "number",
+            "本屆博覽會設置7個展館,展覽面積7萬平方米。",
+            ["展馆"],
+            "7個",
+        ),
         # A measure keeps its unit.
         ("会谈长达多少小时？", "number", "双边会谈长达10个小时。", ["会谈"], "10个小时"),
         (

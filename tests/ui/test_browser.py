@@ -107,6 +107,15 @@ def test_chat_in_browser(browser: Any, running: RunningApp, tmp_path: Path) -> N
     )
     marks = page.locator("#rag-sources mark").all_inner_texts()
     assert any("上海" in m for m in marks), marks
+    # Long sources scroll inside their box, never over the rows below it (Gradio's block
+    # style had overflow: visible over ours).
+    overflow = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#rag-sources')).overflowY"
+    )
+    assert overflow in ("auto", "scroll"), f"the sources panel's overflow is {overflow}"
+    examples = page.locator("#rag-examples").bounding_box()
+    box = page.locator("#rag-sources").bounding_box()
+    assert box["y"] + box["height"] <= examples["y"] + 1
 
     # Thumbs up on the answer lands in the feedback file.
     page.locator("#rag-chat button[aria-label='Like']").last.click()
