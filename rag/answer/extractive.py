@@ -32,6 +32,7 @@ from rag.answer.question import (
     asked_attribute,
     asked_noun,
     blank_non_counts,
+    english_deed,
     english_name_runs,
     english_title,
     holds_title,
@@ -153,7 +154,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _candidates(
-    hits: list[Hit], terms: _Terms, qtype: str, question: str, attribute: str | None = None
+    hits: list[Hit], terms: _Terms, qtype: str, question: str, attribute: Sequence[str] = ()
 ) -> tuple[list[_Candidate], float]:
     from rag.text import sentence_spans
 
@@ -189,7 +190,7 @@ def _candidates(
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
-            if attribute and attribute in norm:
+            if any(a in norm for a in attribute):
                 # "永定河的水位如何" is answered by a sentence on the 水位, not by one on the
                 # river's floods that repeats more of the question's other words.
                 score += _ATTRIBUTE_BONUS
@@ -332,7 +333,11 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     qtype = question_type(rw.question)
     if qtype in _LEAD_TYPES:
         hits = _with_lead(sources, hits)
-    attribute = None if mostly_latin(rw.question) else asked_attribute(rw.question)
+    if mostly_latin(rw.question):
+        attribute = english_deed(rw.question, sources.translate)
+    else:
+        asked = asked_attribute(rw.question)
+        attribute = (asked,) if asked else ()
     cands, best_passage = _candidates(hits, terms, qtype, rw.question, attribute)
     uses = sources.uses
     article = article_reader(sources)

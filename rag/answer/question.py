@@ -326,6 +326,22 @@ def holds_title(sentence: str, title: str, owner: Sequence[tuple[str, ...]] = ()
     return False
 
 
+# "Who undertook the conference?": the deed a who question asks the doer of (not "who is").
+_WHO_DID = re.compile(
+    r"^\s*who\s+(?!(?:is|was|are|were|has|have|had|will|would|did|does|do|can|could|may|"
+    r"might|should|must)\b)([a-z]+)\b",
+    re.I,
+)
+
+
+def english_deed(question: str, translate: Translate) -> tuple[str, ...]:
+    """The Chinese words of the deed an English who question asks the doer of ("Who
+    undertook…" -> 承担, 承办), as `asked_attribute` gives a Chinese one's; () if none."""
+    m = _WHO_DID.match(question)
+    groups = translate(m.group(1)) if m else []
+    return tuple(normalize(a) for a in groups[0]) if groups else ()
+
+
 # "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?"
 # "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?": a title of one to three
 # lower-case words ("the Luzhou party secretary that gave..." asks no title of anything).

@@ -171,6 +171,15 @@ _GLOSSARY: dict[str, tuple[str, ...]] = {
     "open": ("开幕", "开放", "开业"),  # events open (开幕), parks and shops too
     "take place": ("举行", "举办", "发生"),  # events take place (举行); CC-CEDICT: 发生
     "select": ("入选", "选择", "选定"),  # cases and people are selected (入选)
+    # Events are hosted (主办, 举办; CC-CEDICT: 主人, a host), undertaken (承办, the
+    # organiser that runs it, before 承担) and chaired (主持, not 椅子).
+    "undertake": ("承办", "承担", "从事"),
+    "host": ("主办", "举办", "主人"),
+    "hosted": ("主办", "举办"),
+    "chair": ("主持", "主席", "椅子"),
+    "chaired": ("主持",),
+    "preside": ("主持",),
+    "presided": ("主持",),
     "organise": ("主办", "组织", "举办"),
     "organize": ("主办", "组织", "举办"),
     "county": ("县", "县域"),

@@ -40,6 +40,7 @@ _IRREGULAR_VERBS = dict(
     stood>stand taught>teach thought>think wrote>write written>write ran>run rose>rise
     risen>rise fell>fall fallen>fall kept>keep left>leave lost>lose saw>see seen>see
     shown>show known>know knew>know drew>draw drawn>draw died>die dying>die
+    undertook>undertake undertaken>undertake oversaw>oversee overseen>oversee
     """.split()
 )
 _IRREGULAR_PLURALS = {"men": "man", "women": "woman", "children": "child"}

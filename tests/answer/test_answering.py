@@ -11,6 +11,7 @@ from rag.answer.question import (
     asked_attribute,
     asked_noun,
     blank_non_counts,
+    english_deed,
     english_name_runs,
     english_title,
     holds_title,
@@ -178,6 +179,16 @@ def test_a_title_of_the_owner_the_question_names() -> None:
     owner = [("全国", "国立"), ("气象",), ("中心", "中央")]
     assert holds_title(met, "副主任", owner)
     assert not holds_title("体育器材装备中心副主任王平出席。", "副主任", owner)
+
+
+def test_an_english_who_question_asks_the_doer_of_its_deed(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    def translate(text: str) -> list[tuple[str, ...]]:
+        return {"undertook": [("承担", "承办")]}.get(text, [])
+
+    assert english_deed("Who undertook the conference?", translate) == ("承担", "承办")
+    assert english_deed("Who is the mayor?", translate) == ()  # a copula asks no deed
+    answer = seed_engine.ask("Who undertook the Jilin-Shenzhen smart city promotion conference?")
+    assert "承辦" in answer.citations[0].quote  # 深圳市智慧桿產業促進會承辦, not the welcome
 
 
 def test_an_english_who_question_asks_a_title_of_an_owner() -> None:

@@ -350,6 +350,8 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("What did Tencent report?", "腾讯", ""),
         ("How many users does WeChat have?", "微信", ""),
         ("How long did the bilateral talks last?", "双边会谈", "两岸对话"),  # not cross-strait
+        ("Who undertook the conference?", "承办", ""),  # an irregular past: undertake
+        ("Who hosted the forum?", "主办", "主人"),  # events are hosted
         # An adjective CC-CEDICT glosses only by its noun (meteorology: 气象).
         ("Who leads the National Meteorological Center?", "气象", ""),
     ],
