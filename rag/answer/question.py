@@ -342,7 +342,6 @@ def english_deed(question: str, translate: Translate) -> tuple[str, ...]:
     return tuple(normalize(a) for a in groups[0]) if groups else ()
 
 
-# "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?"
 # "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?": a title of one to three
 # lower-case words ("the Luzhou party secretary that gave..." asks no title of anything).
 _WHO_TITLE_OF = re.compile(

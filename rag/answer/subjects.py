@@ -15,6 +15,7 @@ from rag.retrieve.translate import abbreviations, mostly_latin
 from rag.text import normalize, tokenize
 from rag.types import Hit
 
+_SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
 # A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
 _YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
@@ -49,18 +50,21 @@ def subject_missing(
     spans articles."""
     if not is_question(question):
         return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
-    share = sources.settings.abstain_name_share
-    subjects = [with_stem(n) for n in proper_names(question)]
-    subjects = [
-        alts
-        for alts in subjects
-        if sources.share(alts[-1]) < share and not _common_compound(sources, alts[-1], share)
-    ]
+    subjects = _names(sources, question, below=sources.settings.abstain_name_share)
     articles = {h.article_id for h in hits}
     return any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects)
 
 
-_SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
+def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, ...]]:
+    """The question's proper names in fewer than `below` of the passages, each with its
+    stem (福建省, 福建), without compounds of common words (中央银行: the articles may say
+    央行)."""
+    share = sources.settings.abstain_name_share
+    return [
+        alts
+        for alts in map(with_stem, proper_names(question))
+        if sources.share(alts[-1]) < below and not _common_compound(sources, alts[-1], share)
+    ]
 
 
 def year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) -> bool:
@@ -142,12 +146,6 @@ def scene_free_names(sources: Sources, question: str) -> list[tuple[str, ...]]:
     福建): not those in a fifth of passages or more (城市, which jieba tags a place), nor
     a compound of common words (中央银行: the articles may say 央行); none when the name
     rule is off (`abstain_name_share` 0)."""
-    share = sources.settings.abstain_name_share
-    if not share or mostly_latin(question) or not is_question(question):
+    if not sources.settings.abstain_name_share or mostly_latin(question):
         return []
-    names = [with_stem(n) for n in proper_names(question)]
-    return [
-        alts
-        for alts in names
-        if sources.share(alts[-1]) < _SCENE_SHARE and not _common_compound(sources, alts[-1], share)
-    ]
+    return _names(sources, question, below=_SCENE_SHARE) if is_question(question) else []

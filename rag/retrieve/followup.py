@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rag.retrieve.names import SURNAMES, misread_name
@@ -79,31 +80,31 @@ def _names_a_subject(question: str) -> bool:
     "person" not starting with a common surname is a misread (同比增加)."""
     if not re.search(r"[\u4e00-\u9fff]", question):
         return True  # English: its own rules
+    return any(
+        word not in _FRAMES and not (flag == "nr" and word[0] not in SURNAMES)
+        for word, flag in _tagged_words(question, _SUBJECT_TAGS)
+    )
+
+
+def _tagged_words(text: str, tags: Collection[str]) -> list[tuple[str, str]]:
+    """The words of `text` (two characters or more) of jieba's `tags`, each once with its
+    tag, without the idioms its dictionary tags as people (`misread_name`)."""
     import jieba.posseg as pseg
 
     with _posseg_lock:
-        pairs = [(p.word, p.flag) for p in pseg.cut(question)]
-    return any(
-        flag in _SUBJECT_TAGS
-        and len(word) >= 2
-        and word not in _FRAMES
-        and not (flag == "nr" and word[0] not in SURNAMES)
-        for word, flag in pairs
-    )
+        pairs = [(p.word, p.flag) for p in pseg.cut(text)]
+    out: list[tuple[str, str]] = []
+    for word, flag in pairs:
+        if flag in tags and len(word) >= 2 and not misread_name(word, flag):
+            if all(word != w for w, _f in out):
+                out.append((word, flag))
+    return out
 
 
 def proper_nouns(text: str, tags: tuple[str, ...] = ("ns", "nr", "nt", "nz")) -> list[str]:
     """Places, people and organisations named in a text (jieba POS tags ns, nr, nt, nz, or
     those of `tags`)."""
-    import jieba.posseg as pseg
-
-    with _posseg_lock:
-        pairs = [(p.word, p.flag) for p in pseg.cut(text)]
-    out: list[str] = []
-    for word, flag in pairs:
-        if flag in tags and len(word) >= 2 and word not in out and not misread_name(word, flag):
-            out.append(word)
-    return out
+    return [word for word, _flag in _tagged_words(text, tags)]
 
 
 # A question that asks for a place, a person or an organisation: its answer names what a

@@ -25,6 +25,7 @@ __all__ = [
     "clear_cache",
     "is_english",
     "mostly_latin",
+    "romanised_names",
     "term_groups",
     "translate_query",
 ]
