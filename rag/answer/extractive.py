@@ -40,6 +40,7 @@ from rag.answer.question import (
     question_type,
     quoted_names,
     required_pattern,
+    tense_words,
     title_owner,
     type_bonus,
 )
@@ -118,7 +119,8 @@ def _terms(sources: Sources, rw: Rewrite) -> _Terms:
         if mostly_latin(text):
             groups = [tuple(normalize(t) for t in g) for g in lex.translate(text)]
         else:
-            groups = [(t,) for t in _drop_frames(content_terms(text), lex)]
+            tense = tense_words(text)
+            groups = [(t,) for t in _drop_frames(content_terms(text), lex) if t not in tense]
         for alts in groups:
             if not alts or not alts[0]:
                 continue

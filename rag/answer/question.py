@@ -296,6 +296,33 @@ def asked_noun(question: str) -> str | None:
     return None
 
 
+# Words that say a deed is planned, not what it is: "和平会议计划在哪里举行" asks where the
+# conference is held, and news writes "将于5日在吉达举行", not 计划.
+_ALWAYS_TENSE = frozenset("预计 打算 拟".split())
+_TENSE_IF_VERB = frozenset("计划 准备 計劃".split())
+_DEMONSTRATIVES = "该該这這此那其本"
+
+
+def tense_words(question: str) -> frozenset[str]:
+    """The question's words that only mark a plan (预计, 打算; 计划 before 在/将 or after 谁),
+    not a noun ("回国计划延迟", "该计划涉及")."""
+    words = _tagged(question)
+    out = set()
+    for i, (word, _flag) in enumerate(words):
+        after = words[i + 1][1] if i + 1 < len(words) else ""
+        before = words[i - 1] if i else ("", "r")
+        # 该计划, 这项计划, 回国计划: a noun, whatever follows.
+        noun = before[0][:1] in _DEMONSTRATIVES or before[1][:1] in ("q", "m")
+        doer = before[1][:1] == "r"  # 谁计划捐赠
+        if word in _ALWAYS_TENSE or (
+            word in _TENSE_IF_VERB
+            and not noun
+            and (after[:1] in ("p", "d") or after[:1] == "v" and doer)
+        ):
+            out.add(word)
+    return frozenset(out)
+
+
 def title_owner(question: str, title: str) -> str | None:
     """Whose `title` a who question asks: the noun just before it ("华为的总裁是谁" -> 华为,
     "国家信息中心主任是谁" -> 国家信息中心), else None."""
