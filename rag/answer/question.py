@@ -86,6 +86,8 @@ _MEASURE_Q = re.compile(
     r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])"
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
+# A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
+_RATE_Q = re.compile(r"(?<![汇匯频頻功])率(?:是|为|為|达到|達到|约为|約為)?(?:多少|几|幾)")
 _PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
 # "青岛占了其中多少" asks for a share: the answer says what part it is ("占总数的24.6%",
@@ -137,6 +139,13 @@ def counted_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+def asks_change_or_part(question: str) -> bool:
+    """Whether a how-much question asks for a growth, a fall, a share or a rate, which news
+    gives as a percentage; other how-much questions ask for the amount itself ("收益是多少":
+    4.64亿港元, not the 30.5% it grew by)."""
+    return bool(_NOT_MONEY_Q.search(normalize(question)))
+
+
 def asks_sum(question: str) -> re.Pattern[str] | None:
     """What a sum of money or a percentage looks like, when the question asks for one."""
     need = required_pattern(question)
@@ -152,7 +161,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     """
     asked = question  # as written: a capital marks an English name ("Afghan")
     question = normalize(question)
-    if _PERCENT_Q.search(question):
+    if _PERCENT_Q.search(question) or _RATE_Q.search(question):
         return _PERCENT
     if _SHARE_Q.search(question):
         return _SHARE
@@ -252,16 +261,27 @@ def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
     places and without quoted names (`quoted_names` has those), each once."""
     inside_quotes = "".join(quoted_names(question))
     out: list[str] = []
-    for word, flag in _tagged(question):
+    words = _tagged(question)
+    for i, (word, flag) in enumerate(words):
         if (
             flag in tags
             and len(word) >= 2
             and word not in BROAD_PLACES
             and not misread_name(word, flag)
+            and not _asked_kind(words, i)
         ):
             if word not in inside_quotes and word not in out:
                 out.append(word)
     return out
+
+
+def _asked_kind(words: tuple[tuple[str, str], ...], i: int) -> bool:
+    """Whether word i is the kind of answer asked for ("哪些城市", "哪座城市", "什么城市"),
+    which names no subject: the answer is 珠海, 深圳."""
+    j = i - 1
+    while j >= 0 and words[j][1][:1] in ("q", "m"):  # 哪 座 城市, 哪 一个 城市
+        j -= 1
+    return j >= 0 and (words[j][0].startswith("哪") or words[j][0] in ("什么", "什麼", "何"))
 
 
 def proper_names(question: str) -> list[str]:

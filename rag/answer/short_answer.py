@@ -12,6 +12,7 @@ from rag.answer.question import (
     PLACE_TAGS,
     TITLES,
     asked_attribute,
+    asks_change_or_part,
     asks_sum,
     counted_unit,
 )
@@ -30,6 +31,13 @@ _UNITS = (
 _QUANTITY = re.compile(
     r"(?:(?<![0-9.])[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
+)
+_PERCENT_SIGN = re.compile(r"[%％]|百分点|個百分點")
+_SPAN = re.compile(r"(?:年|天|个月|個月|周|週|小时|小時|分钟|分鐘|秒|岁|歲)$")
+_ASKS_SPAN = re.compile(
+    r"多久|多长|多長|多少(?:年|天|个月|個月|周|小时|小時|分钟|分鐘|秒|岁|歲)|几(?:年|天|个月|個月|周|个小时|個小時|岁|歲)"
+    r"|[幾](?:年|天|個月|週|個小時|歲)|年龄|年齡|\bhow (?:long|old)\b|\bhow many (?:years|days|weeks|months|hours|minutes)\b",
+    re.I,
 )
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}\s*年$")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
@@ -59,6 +67,13 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         if need is not None:
             # "价值是多少" asks for a sum of money: "13亿美元", not the "一项" before it.
             found = [m for m in found if need.search(normalize(m.group(0)))]
+        elif not asks_change_or_part(question):
+            amounts = [m for m in found if not _PERCENT_SIGN.search(m.group(0))]
+            found = amounts or found
+        if not _ASKS_SPAN.search(question):
+            # A span of time answers how long or how old, not how much ("两年累计亏损": 两年).
+            amounts = [m for m in found if not _SPAN.search(m.group(0).strip())]
+            found = amounts or found
         # A bare number with no unit is too bare to stand alone ("2" of "2号线"), and the
         # question's own figure is what it asks about ("100个城市中有多少个…": not 100个).
         asked = normalize(question)
@@ -89,9 +104,9 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
     places = (
         [i for t in terms if t for i in _positions(norm, t)] if len(norm) == len(sentence) else []
     )
-    if not places:
-        return found[0].group(0).strip()
-    best = min(found, key=lambda m: min(abs(m.start() - p) for p in places))
+    best = min(found, key=lambda m: min(abs(m.start() - p) for p in places)) if places else found[0]
+    if sentence[max(0, best.start() - 1) : best.start()] in ("第",):
+        return sentence[best.start() - 1 : best.end()].strip()  # 第几届: "第十三届", not 十三届
     return best.group(0).strip()
 
 

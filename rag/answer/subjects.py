@@ -77,6 +77,20 @@ def year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) 
     )
 
 
+_THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
+_SENTENCE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|-\d{2}-))")
+
+
+def other_years(question: str, sentence: str, date: str | None) -> bool:
+    """Whether a question about a year (2023年, or 今年 of a dated article) meets a sentence
+    that names years, none of them that one: it is about other years."""
+    asked = set((_YEAR_EN if mostly_latin(question) else _YEAR_ZH).findall(question))
+    if date and _THIS_YEAR.search(question):
+        asked.add(date[:4])
+    named = set(_SENTENCE_YEAR.findall(sentence))
+    return bool(asked and named) and not asked & named
+
+
 def _common_compound(sources: Sources, name: str, share: float) -> bool:
     """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
     institution the articles may name otherwise (英国央行), not a specific subject."""

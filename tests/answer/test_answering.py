@@ -562,7 +562,7 @@ def test_unknown_mode_is_rejected(seed_engine) -> None:
             "138个",
         ),
         ("多少届？", "number", "第一届峰会在青岛举行。", ["峰会"], None),
-        ("排名全国第几位？", "number", "出口总额排名全国第9位。", ["排名"], "9位"),
+        ("排名全国第几位？", "number", "出口总额排名全国第9位。", ["排名"], "第9位"),
         # The byline's reporter wrote the article: he is no answer to who organised it.
         (
             "谁组织了数字城市分论坛？",

@@ -39,3 +39,83 @@ def test_a_planned_event_is_answered_where_news_says_it_is_held(make_corpus) -> 
     rag.ingest(settings=settings)
     ans = rag.Engine.open(settings=settings).ask("和平会议计划在哪里举行？")
     assert any("吉达" in c.quote for c in ans.citations), ans.text
+
+
+def test_the_kind_asked_for_names_no_subject() -> None:
+    from rag.answer.question import proper_names
+
+    # 城市 of 哪些城市 is what the answer is (珠海, 深圳), not what the articles must name.
+    assert proper_names("哪些城市上线试行了“信用就医”？") == []
+    assert proper_names("哪座城市举办了博览会？") == []
+    assert proper_names("在哪一个城市举办？") == []
+    assert proper_names("福建省哪些城市受灾？") == ["福建省"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # a rate is a percentage
+        (
+            "万达酒店发展上半年的毛利率是多少？",
+            "毛利由2022年同期的1.68亿港元升至2023年上半年的2.23亿港元，毛利率稳定在48%。",
+            "48%",
+        ),
+        # an amount is not the percentage it grew by
+        (
+            "万达酒店发展上半年的收益是多少？",
+            "今年上半年，万达酒店发展收益同比增长30.5%至4.64亿港元。",
+            "4.64亿港元",
+        ),
+        (
+            "收益同比增长了多少？",
+            "今年上半年，万达酒店发展收益同比增长30.5%至4.64亿港元。",
+            "30.5%",
+        ),
+        (
+            "掌趣科技8月7日主力资金净卖出多少？",
+            "掌趣科技8月7日主力资金净卖出6733.34万元，报收于5.77元，上涨0.7%，换手率7.09%。",
+            "6733.34万元",
+        ),
+        # a span of time answers how long, not how much
+        (
+            "恒大汽车2022年亏损了多少？",
+            "两年累计亏损高达840亿元，年度亏损达到276.64亿元。",
+            "840亿元",
+        ),
+        ("恒大汽车亏损了多少年？", "恒大汽车连续两年亏损，累计亏损840亿元。", "两年"),
+        # an ordinal asked keeps its 第
+        ("晴隆县举办的是第几届彝族火把节？", "晴隆县举办的第十三届彝族火把节开幕。", "第十三届"),
+    ],
+)
+def test_the_figure_a_how_much_question_asks(question: str, sentence: str, expected: str) -> None:
+    from rag.answer.short_answer import short_answer
+    from rag.text import content_terms
+
+    assert short_answer(question, "number", sentence, content_terms(question)) == expected
+
+
+def test_a_sentence_about_other_years() -> None:
+    from rag.answer.subjects import other_years
+
+    other = "中国GDP增长率近期的表现是：2018年6.6%、2019年6.1%、2022年3.0%。"
+    assert other_years("今年上半年中国GDP的增长率是多少？", other, "2023-08-16")
+    assert not other_years("今年上半年中国GDP的增长率是多少？", "上半年GDP增长5.5%。", "2023-08-16")
+    assert not other_years("2022年中国GDP增长了多少？", other, None)
+    assert not other_years("中国GDP增长率是多少？", other, "2023-08-16")  # no year asked
+
+
+def test_the_noun_asked_the_value_of_picks_its_sentence(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # "毛利率是多少": the sentence saying the 毛利率, over those repeating more of the
+    # question's other words (万达酒店发展, 上半年).
+    article = (
+        "万达酒店发展披露2023年上半年业绩\n"
+        "8月16日晚间，万达酒店发展（00169.HK）披露2023年上半年业绩情况。"
+        "数据显示，今年上半年，万达酒店发展收益同比增长30.5%至4.64亿港元，净利润1.65亿港元，"
+        "同比增加110%；归母净利润1.4亿港元，同比增加119%；毛利由2022年同期的1.68亿港元升至"
+        "2023年上半年的2.23亿港元，毛利率稳定在48%。2023年上半年，万达酒店发展的融资成本由"
+        "2022年上半年的2090万港元减少至1110万港元。\n"
+    )
+    settings = make_corpus({"a.txt": article})
+    rag.ingest(settings=settings)
+    ans = rag.Engine.open(settings=settings).ask("万达酒店发展上半年的毛利率是多少？")
+    assert ans.text.startswith("48%"), ans.text
