@@ -32,16 +32,12 @@ from rag.answer.question import (
     asked_attribute,
     asked_noun,
     blank_non_counts,
-    english_deed,
     english_name_runs,
-    english_title,
-    holds_title,
     question_places,
     question_type,
     quoted_names,
     required_pattern,
     tense_words,
-    title_owner,
     type_bonus,
 )
 from rag.answer.refusal import abstain
@@ -57,6 +53,7 @@ from rag.answer.subjects import (
     subject_missing,
     year_missing,
 )
+from rag.answer.titles import english_deed, english_title, holds_title, title_owner
 from rag.retrieve.followup import Rewrite
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin

@@ -5,7 +5,7 @@ places it is about. Pure functions over the question text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 
 from rag.retrieve.names import misread_name
@@ -248,7 +248,7 @@ _NAME_TAGS = frozenset({"nr", "nrt", "ns", "nt", "nz"})
 
 
 @lru_cache(maxsize=256)
-def _tagged(question: str) -> tuple[tuple[str, str], ...]:
+def tagged(question: str) -> tuple[tuple[str, str], ...]:
     """The question's words with jieba's part-of-speech tags, normalised, spaces out. One
     cut per question: the name, place and asked-noun rules all read it."""
     import jieba.posseg
@@ -261,7 +261,7 @@ def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
     places and without quoted names (`quoted_names` has those), each once."""
     inside_quotes = "".join(quoted_names(question))
     out: list[str] = []
-    words = _tagged(question)
+    words = tagged(question)
     for i, (word, flag) in enumerate(words):
         if (
             flag in tags
@@ -304,7 +304,7 @@ def asked_noun(question: str) -> str | None:
     """The noun a Chinese question asks the value of: "<noun>是多少/是谁" ("上海的常住人口是
     多少" -> 常住人口, "贵阳的市长是谁" -> 市长), else None. Only this copula form: elsewhere
     the noun before the question word is not reliably what is asked."""
-    words = _tagged(question)
+    words = tagged(question)
     for i in range(2, len(words)):
         if words[i][0] in _ASKING and words[i - 1][0] in _COPULAS:
             word, flag = words[i - 2]
@@ -326,7 +326,7 @@ _DEMONSTRATIVES = "该該这這此那其本"
 def tense_words(question: str) -> frozenset[str]:
     """The question's words that only mark a plan (预计, 打算; 计划 before 在/将 or after 谁),
     not a noun ("回国计划延迟", "该计划涉及")."""
-    words = _tagged(question)
+    words = tagged(question)
     out = set()
     for i, (word, _flag) in enumerate(words):
         after = words[i + 1][1] if i + 1 < len(words) else ""
@@ -343,81 +343,6 @@ def tense_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def title_owner(question: str, title: str) -> str | None:
-    """Whose `title` a who question asks: the noun just before it ("华为的总裁是谁" -> 华为,
-    "国家信息中心主任是谁" -> 国家信息中心), else None."""
-    words = _tagged(question)
-    for i, (word, _flag) in enumerate(words):
-        if word != title:
-            continue
-        j = i - 1 if i and words[i - 1][0] != "的" else i - 2
-        if j >= 0 and words[j][1][:1] in ("n", "j") and len(words[j][0]) >= 2:
-            return words[j][0]
-    return None
-
-
-_OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
-
-
-def holds_title(sentence: str, title: str, owner: Sequence[tuple[str, ...]] = ()) -> bool:
-    """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of the
-    owner when the question names one: most of its words (groups of alternatives), at least
-    half, within `_OWNER_REACH` characters before the title. Most, not all: an English
-    owner's words are translated one by one ("National Meteorological Center": 全国, 气象,
-    中心, for the articles' 国家气象中心)."""
-    for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
-        before = sentence[max(0, m.start() - _OWNER_REACH) : m.start()]
-        found = sum(any(a in before for a in alts) for alts in owner)
-        if 2 * found >= len(owner):
-            return True
-    return False
-
-
-# "Who undertook the conference?": the deed a who question asks the doer of (not "who is").
-_WHO_DID = re.compile(
-    r"^\s*who\s+(?!(?:is|was|are|were|has|have|had|will|would|did|does|do|can|could|may|"
-    r"might|should|must)\b)([a-z]+)\b",
-    re.I,
-)
-
-
-def english_deed(question: str, translate: Translate) -> tuple[str, ...]:
-    """The Chinese words of the deed an English who question asks the doer of ("Who
-    undertook…" -> 承担, 承办), as `asked_attribute` gives a Chinese one's; () if none."""
-    m = _WHO_DID.match(question)
-    groups = translate(m.group(1)) if m else []
-    return tuple(normalize(a) for a in groups[0]) if groups else ()
-
-
-# "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?": a title of one to three
-# lower-case words ("the Luzhou party secretary that gave..." asks no title of anything).
-_WHO_TITLE_OF = re.compile(
-    r"\b(?i:who) (?i:is|was|are|were) (?:the |its )?(?:current |new )?"
-    r"([a-z]+(?:[ -][a-z]+){0,2}) (?:of|at|for) (?:the )?([^?]+?)\s*[?.]*$"
-)
-_WHO_OWNERS_TITLE = re.compile(
-    r"\b(?i:who) (?i:is|was) (?:the )?([^?]+?)'s ([a-z]+(?:[ -][a-z]+){0,2})\s*[?.]*$"
-)
-
-
-def english_title(
-    question: str, translate: Translate
-) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
-    """The titles (TITLES, as Chinese writes them) an English who question asks the holder
-    of, and its owner's words as groups of alternatives ("Who is the mayor of Shenzhen?" ->
-    (市长,), [(深圳, 深圳市)]); None when it asks no title."""
-    m = _WHO_TITLE_OF.search(question)
-    title, owner = (m.group(1), m.group(2)) if m else (None, None)
-    if m is None and (m := _WHO_OWNERS_TITLE.search(question)):
-        owner, title = m.group(1), m.group(2)
-    if title is None or owner is None:
-        return None
-    titles = tuple(a for g in translate(title) for a in g if any(a.endswith(t) for t in TITLES))
-    if not titles:
-        return None
-    return titles, [tuple(normalize(a) for a in g) for g in translate(owner)]
-
-
 # "水位如何", "主题是什么": the question asks about one attribute of its subject.
 _WHO = frozenset("谁 誰".split())
 _WHICH = frozenset("哪些 哪家 哪个 哪個 哪几 哪幾 哪位".split())
@@ -429,7 +354,7 @@ def asked_attribute(question: str) -> str | None:
     ("永定河的水位如何" -> 水位, "喂养周的主题是什么" -> 主题), or the deed a who question asks
     the doer of ("论坛由谁承办" -> 承办, "谁主办的" -> 主办, "由哪些单位承办" -> 承办), else
     None."""
-    words = _tagged(question)
+    words = tagged(question)
     for i in range(len(words) - 1):
         word, flag = words[i + 1]
         if words[i][0] in _WHO and (flag.startswith("v") or flag == "b") and len(word) >= 2:

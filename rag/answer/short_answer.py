@@ -182,7 +182,7 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
         (i, w)
         for i, w in found
         if w not in asked
-        and w not in terms
+        and not any(w in t for t in terms)  # 马拉松 of the question's 半程马拉松
         and not any(c in w for c in "与和同跟向对")
         and not _BYLINE.search(norm[max(0, i - 6) : i])
     ]

@@ -11,18 +11,15 @@ from rag.answer.question import (
     asked_attribute,
     asked_noun,
     blank_non_counts,
-    english_deed,
     english_name_runs,
-    english_title,
-    holds_title,
     question_places,
     question_type,
     quoted_names,
     required_pattern,
-    title_owner,
 )
 from rag.answer.short_answer import short_answer
 from rag.answer.subjects import names_place
+from rag.answer.titles import english_deed, english_title, holds_title, title_owner
 from rag.text import detect_script, to_simplified
 
 

@@ -119,3 +119,14 @@ def test_the_noun_asked_the_value_of_picks_its_sentence(make_corpus) -> None:  #
     rag.ingest(settings=settings)
     ans = rag.Engine.open(settings=settings).ask("万达酒店发展上半年的毛利率是多少？")
     assert ans.text.startswith("48%"), ans.text
+
+
+def test_a_who_answer_is_no_word_of_the_question() -> None:
+    from rag.answer.short_answer import short_answer
+
+    # jieba tags 马拉松 a person; it is the question's own 半程马拉松.
+    sentence = "山地半程马拉松女子组冠军张廷为志愿者的服务点赞。"
+    got = short_answer(
+        "Who won the women's half marathon?", "who", sentence, ["半程马拉松", "女子"]
+    )
+    assert got is None  # 张廷, two characters, is too short for jieba's name alone

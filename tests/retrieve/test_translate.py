@@ -354,6 +354,14 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("Who hosted the forum?", "主办", "主人"),  # events are hosted
         # An adjective CC-CEDICT glosses only by its noun (meteorology: 气象).
         ("Who leads the National Meteorological Center?", "气象", ""),
+        ("What is the occupancy rate of the hotels?", "入住率", "定座率"),  # rooms, not seats
+        ("Who won the women's half marathon?", "半程马拉松", ""),
+        ("How many administrative villages were affected?", "行政村", ""),
+        ("How many cars did the auto maker deliver?", "汽车", ""),
+        # Chinese companies by English names that are not their pinyin
+        ("How much did Evergrande lose?", "恒大", ""),
+        ("What did Country Garden report?", "碧桂园", "国家"),
+        ("How much did Alibaba earn?", "阿里巴巴", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(

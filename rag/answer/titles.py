@@ -1,0 +1,89 @@
+"""Who holds a title, as a question asks it: the owner a Chinese question names ("华为的总裁
+是谁": 华为), whether a sentence names the title of that owner, the title and owner of an
+English question ("Who is the mayor of Shenzhen?"), and the deed an English who question
+asks the doer of ("Who undertook…")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.question import TITLES, Translate, tagged
+from rag.text import normalize
+
+__all__ = ["english_deed", "english_title", "holds_title", "title_owner"]
+
+
+def title_owner(question: str, title: str) -> str | None:
+    """Whose `title` a who question asks: the noun just before it ("华为的总裁是谁" -> 华为,
+    "国家信息中心主任是谁" -> 国家信息中心), else None."""
+    words = tagged(question)
+    for i, (word, _flag) in enumerate(words):
+        if word != title:
+            continue
+        j = i - 1 if i and words[i - 1][0] != "的" else i - 2
+        if j >= 0 and words[j][1][:1] in ("n", "j") and len(words[j][0]) >= 2:
+            return words[j][0]
+    return None
+
+
+_OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
+
+
+def holds_title(sentence: str, title: str, owner: Sequence[tuple[str, ...]] = ()) -> bool:
+    """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of the
+    owner when the question names one: most of its words (groups of alternatives), at least
+    half, within `_OWNER_REACH` characters before the title. Most, not all: an English
+    owner's words are translated one by one ("National Meteorological Center": 全国, 气象,
+    中心, for the articles' 国家气象中心)."""
+    for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
+        before = sentence[max(0, m.start() - _OWNER_REACH) : m.start()]
+        found = sum(any(a in before for a in alts) for alts in owner)
+        if 2 * found >= len(owner):
+            return True
+    return False
+
+
+# "Who undertook the conference?": the deed a who question asks the doer of (not "who is").
+_WHO_DID = re.compile(
+    r"^\s*who\s+(?!(?:is|was|are|were|has|have|had|will|would|did|does|do|can|could|may|"
+    r"might|should|must)\b)([a-z]+)\b",
+    re.I,
+)
+
+
+def english_deed(question: str, translate: Translate) -> tuple[str, ...]:
+    """The Chinese words of the deed an English who question asks the doer of ("Who
+    undertook…" -> 承担, 承办), as `asked_attribute` gives a Chinese one's; () if none."""
+    m = _WHO_DID.match(question)
+    groups = translate(m.group(1)) if m else []
+    return tuple(normalize(a) for a in groups[0]) if groups else ()
+
+
+# "Who is the mayor of Shenzhen?", "Who is Shenzhen's mayor?": a title of one to three
+# lower-case words ("the Luzhou party secretary that gave..." asks no title of anything).
+_WHO_TITLE_OF = re.compile(
+    r"\b(?i:who) (?i:is|was|are|were) (?:the |its )?(?:current |new )?"
+    r"([a-z]+(?:[ -][a-z]+){0,2}) (?:of|at|for) (?:the )?([^?]+?)\s*[?.]*$"
+)
+_WHO_OWNERS_TITLE = re.compile(
+    r"\b(?i:who) (?i:is|was) (?:the )?([^?]+?)'s ([a-z]+(?:[ -][a-z]+){0,2})\s*[?.]*$"
+)
+
+
+def english_title(
+    question: str, translate: Translate
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The titles (TITLES, as Chinese writes them) an English who question asks the holder
+    of, and its owner's words as groups of alternatives ("Who is the mayor of Shenzhen?" ->
+    (市长,), [(深圳, 深圳市)]); None when it asks no title."""
+    m = _WHO_TITLE_OF.search(question)
+    title, owner = (m.group(1), m.group(2)) if m else (None, None)
+    if m is None and (m := _WHO_OWNERS_TITLE.search(question)):
+        owner, title = m.group(1), m.group(2)
+    if title is None or owner is None:
+        return None
+    titles = tuple(a for g in translate(title) for a in g if any(a.endswith(t) for t in TITLES))
+    if not titles:
+        return None
+    return titles, [tuple(normalize(a) for a in g) for g in translate(owner)]
