@@ -83,7 +83,8 @@ _PERSON = re.compile(
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
 _MEASURE_Q = re.compile(
-    r"(?:多少|(?<!哪)几)\s*([个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍])"
+    r"(?:多少|(?<!哪)几)\s*(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
+    r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲])"
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
@@ -144,6 +145,13 @@ def asks_change_or_part(question: str) -> bool:
     gives as a percentage; other how-much questions ask for the amount itself ("收益是多少":
     4.64亿港元, not the 30.5% it grew by)."""
     return bool(_NOT_MONEY_Q.search(normalize(question)))
+
+
+def asks_part(question: str) -> bool:
+    """Whether a question asks for a share or a rate ("比例是多少", "毛利率是多少"), which
+    news gives as a percentage."""
+    need = required_pattern(question)
+    return need is _SHARE or need is _PERCENT
 
 
 def asks_sum(question: str) -> re.Pattern[str] | None:

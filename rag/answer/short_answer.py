@@ -13,6 +13,7 @@ from rag.answer.question import (
     TITLES,
     asked_attribute,
     asks_change_or_part,
+    asks_part,
     asks_sum,
     counted_unit,
 )
@@ -33,6 +34,9 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _PERCENT_SIGN = re.compile(r"[%％]|百分点|個百分點")
+_CHANGE_OR_RATE = re.compile(
+    r"(?:增长|增長|下降|增加|减少|減少|上涨|上漲|下跌|提高|降低|增幅|降幅|同比|环比|環比|率)(?:了|约|約)?$"
+)
 _SPAN = re.compile(r"(?:年|天|个月|個月|周|週|小时|小時|分钟|分鐘|秒|岁|歲)$")
 _ASKS_SPAN = re.compile(
     r"多久|多长|多長|多少(?:年|天|个月|個月|周|小时|小時|分钟|分鐘|秒|岁|歲)|几(?:年|天|个月|個月|周|个小时|個小時|岁|歲)"
@@ -52,6 +56,9 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
     ("1.7万个", "5月26日", "张敬平", "福州", "福建、广东、浙江等"), verbatim, or None. Of
     several, the one nearest the question's terms: a sentence often gives other figures
     ("建成5G基站1.7万个，...增长20%")."""
+    # Digits and single characters of the question ("2022年": 2022, 年) are no anchor: they
+    # sit next to any figure ("2021年的563.44亿元").
+    terms = [t for t in terms if len(t) > 1 and not t.isdigit()]
     if qtype == "number":
         unit = counted_unit(question)
         found = [
@@ -67,8 +74,21 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         if need is not None:
             # "价值是多少" asks for a sum of money: "13亿美元", not the "一项" before it.
             found = [m for m in found if need.search(normalize(m.group(0)))]
+        elif asks_part(question):
+            # "比例是多少": the share ("占投诉总量的63.97%"), not the count before it (774件).
+            parts = [m for m in found if _PERCENT_SIGN.search(m.group(0))]
+            found = parts or found
         elif not asks_change_or_part(question):
-            amounts = [m for m in found if not _PERCENT_SIGN.search(m.group(0))]
+            # A percentage after a change or a rate is not the amount asked ("收益同比增长
+            # 30.5%至4.64亿港元", "换手率7.09%"); one after 达/为 is a level ("精度达97.3%").
+            amounts = [
+                m
+                for m in found
+                if not (
+                    _PERCENT_SIGN.search(m.group(0))
+                    and _CHANGE_OR_RATE.search(sentence[max(0, m.start() - 4) : m.start()])
+                )
+            ]
             found = amounts or found
         if not _ASKS_SPAN.search(question):
             # A span of time answers how long or how old, not how much ("两年累计亏损": 两年).

@@ -83,6 +83,30 @@ def test_the_kind_asked_for_names_no_subject() -> None:
             "840亿元",
         ),
         ("恒大汽车亏损了多少年？", "恒大汽车连续两年亏损，累计亏损840亿元。", "两年"),
+        # the question's year and its 年 are no anchor: "2021年的" is next to another figure
+        (
+            "恒大汽车2022年亏损了多少？",
+            "截至2022年12月31日，恒大汽车年度亏损达到276.64亿元，相比2021年的563.44亿元有所减少。",
+            "276.64亿元",
+        ),
+        # a share is the percentage, not the count before it
+        (
+            "商品类投诉占投诉总量的比例是多少？",
+            "其中，商品类投诉774件，占投诉总量的63.97%。",
+            "63.97%",
+        ),
+        # a percentage after 达 is a level, the value asked
+        (
+            "该系统日前负荷预测精度达到多少？",
+            "汇集全要素信息3000余万条，日前负荷预测精度达97.3%、光伏预测精度达94.5%。",
+            "97.3%",
+        ),
+        # the unit asked: 多少分钟
+        (
+            "极端通勤是指单程超过多少分钟？",
+            "超1400万人承受极端通勤，上班单程超过60分钟。",
+            "60分钟",
+        ),
         # an ordinal asked keeps its 第
         ("晴隆县举办的是第几届彝族火把节？", "晴隆县举办的第十三届彝族火把节开幕。", "第十三届"),
     ],
