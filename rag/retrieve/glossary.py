@@ -137,6 +137,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "administrative village": ("行政村",),
     "village": ("村", "村庄", "农村", "村里"),
     "auto": ("汽车",),
+    # Government news: provinces are counted as 省份 or 省市 (省区市 with the regions), the
+    # market regulator is 市场监管 (市场监督管理局), a bureau 局; losses are recovered (挽回).
+    "province": ("省份", "省市", "省区市", "省"),
+    "market regulation": ("市场监管", "市场监督管理"),
+    "market supervision": ("市场监管", "市场监督管理"),
+    "regulation": ("监管", "规定", "法规"),
+    "bureau": ("局", "管理局"),
+    "economic loss": ("经济损失",),
+    "recover": ("挽回", "恢复", "收复"),
 }
 
 

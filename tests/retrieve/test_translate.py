@@ -362,6 +362,9 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("How much did Evergrande lose?", "恒大", ""),
         ("What did Country Garden report?", "碧桂园", "国家"),
         ("How much did Alibaba earn?", "阿里巴巴", ""),
+        ("How many provinces announced plans?", "省市", ""),  # 24个省市公布了
+        ("What did the market regulation bureau say?", "市场监管", "规则"),
+        ("How much economic loss was recovered?", "挽回", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
