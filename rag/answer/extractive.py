@@ -54,7 +54,7 @@ from rag.answer.subjects import (
     year_missing,
 )
 from rag.answer.titles import english_deed, english_title, holds_title, title_owner
-from rag.retrieve.followup import Rewrite
+from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin
 from rag.text import Script, content_terms, normalize, to_script, tokenize
@@ -335,6 +335,9 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         return abstain(rw.standalone, script, hits)
     terms = _terms(sources, rw)
     qtype = question_type(rw.question)
+    if qtype == "what" and rw.context and is_elliptical(rw.question):
+        # "净利润呢？" after "收益是多少？" asks how much too: the short answer 1.65亿港元.
+        qtype = question_type(rw.context)
     if qtype in _LEAD_TYPES:
         hits = _with_lead(sources, hits)
     if mostly_latin(rw.question):

@@ -131,7 +131,9 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
 
 
 # Where something is held: "在福州举行" -> 福州.
-_HELD_IN = re.compile(r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办)")
+_HELD_IN = re.compile(
+    r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办|启幕|揭幕|闭幕|落幕|开赛)"
+)
 _WHEN_HELD = re.compile(
     r"(?:当天|当日|今天|今日|昨天|昨日|明天|次日|同日|近日|日前|上午|下午|晚上|中午|早上|凌晨|当晚|"
     r"[0-9一二三四五六七八九十]+[月日号年时点])"

@@ -56,6 +56,13 @@ class Rewrite:
         return self.standalone
 
 
+def is_elliptical(question: str) -> bool:
+    """Whether a follow-up only swaps the topic of the last question ("净利润呢？", "And
+    its net profit?", "那县级城市呢？"): it asks the same thing of it."""
+    q = question.strip()
+    return bool(_ELLIPTIC_START.search(q) or _ELLIPTIC_END.search(q))
+
+
 def is_followup(question: str) -> bool:
     q = question.strip()
     return bool(

@@ -154,3 +154,36 @@ def test_a_who_answer_is_no_word_of_the_question() -> None:
         "Who won the women's half marathon?", "who", sentence, ["半程马拉松", "女子"]
     )
     assert got is None  # 张廷, two characters, is too short for jieba's name alone
+
+
+def test_an_elliptical_follow_up_asks_what_the_last_question_asked(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "万达酒店发展披露上半年业绩\n"
+        "数据显示，今年上半年，万达酒店发展收益同比增长30.5%至4.64亿港元，净利润1.65亿港元，"
+        "同比增加110%。\n"
+    )
+    settings = make_corpus({"a.txt": article})
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    first = "万达酒店发展上半年的收益是多少？"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": engine.ask(first).text},
+    ]
+    # "净利润呢？" asks how much, as the question before: a figure first.
+    assert engine.ask("净利润呢？", history=history).text.startswith("1.65亿港元"), history
+    first = "How much revenue did Wanda Hotel Development report in the first half?"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": engine.ask(first).text},
+    ]
+    got = engine.ask("And its net profit?", history=history).text
+    assert got.startswith("Answer: 1.65亿港元"), got
+
+
+def test_where_an_event_opens_is_where_it_is_held() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = "2023首届青岛国际海鲜节在青岛市城阳区启幕。"
+    got = short_answer("2023首届青岛国际海鲜节在哪里举行？", "place", sentence, ["海鲜节", "举行"])
+    assert got == "青岛市城阳区"
