@@ -31,6 +31,8 @@ from rag.answer.question import (
     TITLES,
     asked_attribute,
     asked_noun,
+    asks_change_or_part,
+    asks_part,
     blank_non_counts,
     english_name_runs,
     question_places,
@@ -41,7 +43,7 @@ from rag.answer.question import (
     type_bonus,
 )
 from rag.answer.refusal import abstain
-from rag.answer.short_answer import short_answer
+from rag.answer.short_answer import has_amount, short_answer
 from rag.answer.sources import Sources
 from rag.answer.subjects import (
     article_reader,
@@ -366,6 +368,18 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # other figures. (Within the articles a sentence may say it in other words; an
             # acronym also as Chinese writes it: GDP, 国内生产总值.)
             cands = []
+        elif noun and qtype == "number" and not noun.isascii() and not asks_part(rw.question):
+            # "贵阳的人口是多少" asks the 人口 of 贵阳: a sentence on something else ("排名第
+            # 六") is no answer, nor is a percentage of it unless a change is asked ("40%以上
+            # 人口住在城市当中"). Not for a rate or a share, which news says by its figure
+            # ("增长5.0%", "占投诉总量的63.97%"), not always by its name (增长率, 比例).
+            change = asks_change_or_part(rw.question)
+            cands = [
+                c
+                for c in cands
+                if noun in (text := normalize(c.hit.text[c.start : c.end]))
+                and (change or has_amount(text))
+            ]
         elif noun in TITLES and qtype == "who":
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
             # title (副省长, 副市长; 亚洲数据集团总裁 asked 华为的总裁) says nothing of it.

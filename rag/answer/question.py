@@ -178,7 +178,8 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     m = _MEASURE_Q.search(question)
     if m:
         unit = re.escape(m.group(1))
-        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{unit}")
+        # "10个小时" answers 多少小时: a classifier may stand before a measure word
+        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:个|個)?{unit}")
     m = _AMOUNT_OF.search(question)
     if m and m.group(1)[0] not in _UNIT_START:
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
@@ -308,6 +309,10 @@ _COPULAS = frozenset("是 为 為 有 共有 约为 約為".split())
 _ASKING = frozenset("多少 谁 誰 几 幾".split())
 
 
+# Nouns that only say "how many" ("5G基站数量是多少"): news gives the count, not the word.
+MEASURES = frozenset("数量 数目 总数 总量 规模 人数 数额 金额 次数 个数 数字 数值".split())
+
+
 def asked_noun(question: str) -> str | None:
     """The noun a Chinese question asks the value of: "<noun>是多少/是谁" ("上海的常住人口是
     多少" -> 常住人口, "贵阳的市长是谁" -> 市长), else None. Only this copula form: elsewhere
@@ -315,8 +320,20 @@ def asked_noun(question: str) -> str | None:
     words = tagged(question)
     for i in range(2, len(words)):
         if words[i][0] in _ASKING and words[i - 1][0] in _COPULAS:
-            word, flag = words[i - 2]
-            if flag.startswith("n") and len(word) >= 2 and word not in FRAME_WORDS:
+            if any(f != "x" and w not in "呢啊呀" for w, f in words[i + 1 :]):
+                return None  # "青岛有多少个平台…" asks of the 平台, not of 青岛
+            j = i - 2
+            if words[j][0] in MEASURES and j > 0:
+                # "5G基站数量是多少": the 基站, counted
+                j -= 2 if words[j - 1][0] == "的" and j > 1 else 1
+            word, flag = words[j]
+            if (
+                flag.startswith("n")
+                and flag not in _NAME_TAGS
+                and len(word) >= 2
+                and word not in FRAME_WORDS
+                and word not in MEASURES
+            ):
                 return word
             written = re.search(re.escape(word), question, re.I) if flag == "eng" else None
             if written and len(word) >= 2 and written.group(0).isupper():

@@ -15,6 +15,7 @@ from rag.answer.question import (
     asks_change_or_part,
     asks_part,
     asks_sum,
+    blank_non_counts,
     counted_unit,
 )
 from rag.retrieve.names import SURNAMES
@@ -49,6 +50,18 @@ _ASKS_YEAR = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)
 _DATE_SPAN = re.compile(
     r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|(?:19|20)\d{2}\s*年|\d{4}-\d{2}-\d{2}"
 )
+
+
+def has_amount(text: str) -> bool:
+    """Whether a normalised text states a quantity that is no percentage, date or ordinal
+    ("1.7万个", "4.64亿港元"; not "40%", "8月3日", "第六")."""
+    return any(
+        not _PERCENT_SIGN.search(m.group(0))
+        and not m.group(0).strip().isdigit()
+        and text[max(0, m.start() - 1) : m.start()] != "第"
+        and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
+        for m in _QUANTITY.finditer(blank_non_counts(text))
+    )
 
 
 def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:

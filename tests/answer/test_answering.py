@@ -642,7 +642,10 @@ def test_a_name_is_mentioned_by_any_of_its_rare_words(seed_engine) -> None:  # t
     [
         ("上海2023年的常住人口是多少？", "常住人口"),
         ("贵阳的市长是谁？", "市长"),
-        ("死亡人数是多少？", "人数"),
+        ("死亡人数是多少？", None),  # 人数 only says how many: news says "80人死亡"
+        ("青岛的5G基站数量是多少？", "基站"),  # the counted noun before 数量
+        ("青岛有多少个特定行业互联网平台已投入运行？", None),  # asks of 平台, not of 青岛
+        ("上海的常住人口是多少呢？", "常住人口"),
         ("率领代表团的是谁？", None),  # no noun right before 是谁
         ("利润下降了多少？", None),  # not the copula form
         ("贵州省的GDP是多少？", "gdp"),  # an acronym, normalised
@@ -658,6 +661,12 @@ def test_a_question_asking_for_something_no_article_mentions_declines(seed_engin
     assert seed_engine.ask("上海2023年的常住人口是多少？").abstained
     # Nor GDP, as the acronym or 国内生产总值 (the 7年 of 数字经济增速连续7年 is no answer).
     assert seed_engine.ask("贵州省的GDP是多少？").abstained
+    # The articles use 人口 ("40%以上人口住在城市当中"), but a share of it is no 人口 of 贵阳.
+    assert seed_engine.ask("贵阳的人口是多少？").abstained
+    # A sentence on something else is no answer ("排名第六", "27个城市").
+    assert seed_engine.ask("上海的人口是多少？").abstained
+    # The counted noun before 数量: 5G基站, whose count is 1.7万个.
+    assert seed_engine.ask("青岛的5G基站数量是多少？").text.startswith("1.7万个")
 
 
 def test_when_is_a_frame_not_a_topic(seed_engine) -> None:  # type: ignore[no-untyped-def]

@@ -187,3 +187,11 @@ def test_where_an_event_opens_is_where_it_is_held() -> None:
     sentence = "2023首届青岛国际海鲜节在青岛市城阳区启幕。"
     got = short_answer("2023首届青岛国际海鲜节在哪里举行？", "place", sentence, ["海鲜节", "举行"])
     assert got == "青岛市城阳区"
+
+
+def test_a_measure_asked_may_follow_a_classifier() -> None:
+    from rag.answer.question import required_pattern
+
+    need = required_pattern("双边会谈长达多少小时？")
+    assert need is not None and need.search("会谈持续了10个小时")
+    assert not need.search("会谈持续了10天")
