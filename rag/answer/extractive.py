@@ -128,6 +128,8 @@ def _terms(sources: Sources, rw: Rewrite) -> _Terms:
             w = lex.idf(alts[0]) * factor
             if all(len(a) == 1 for a in alts):  # single characters match almost anywhere
                 w *= 0.3
+            if _FIGURE.fullmatch(alts[0]):
+                w *= _FIGURE_WEIGHT
             if w > found.get(alts, (0.0, ()))[0]:
                 # Sub-word credit only for a term the corpus uses somewhere: a compound the
                 # articles never mention ("数据中心") is absent, even if "数据" and "中心" occur.
@@ -148,6 +150,12 @@ class _Candidate:
 
 # crud-dev zh answerable: answer recall 0.81 -> 0.82 at 0.15 or 0.3; seeds unchanged.
 _ATTRIBUTE_BONUS = 0.15
+# A figure the question states ("股价上涨了8%") tells its sentence apart better than its
+# words do (股价, 上涨 in every market report): crud-dev zh answerable 131 quoted the
+# 8% sentence second, after one with 股价 上涨 10.3%; at 2 or 3 it comes first, nothing else
+# changes on crud-dev or the seeds.
+_FIGURE = re.compile(r"[0-9][0-9.]*(?:%|％|万|亿|元|美元|个|人|辆|家|名)+")
+_FIGURE_WEIGHT = 2.0
 _OTHER_YEARS_PENALTY = 0.3
 
 

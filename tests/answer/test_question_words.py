@@ -195,3 +195,18 @@ def test_a_measure_asked_may_follow_a_classifier() -> None:
     need = required_pattern("双边会谈长达多少小时？")
     assert need is not None and need.search("会谈持续了10个小时")
     assert not need.search("会谈持续了10天")
+
+
+def test_a_figure_the_question_states_picks_its_sentence(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    articles = {
+        "a.txt": "洛马公司二季度财报\n到了7月19日，洛马公司的股价为每股451.51美元，上涨了10.3%。\n",
+        "b.txt": "印度限制进口笔记本电脑\n"
+        "印度政府发布公告，限制笔记本电脑进口。迪克森科技在限制令发布后，当天上涨了大约8%。\n",
+        # market reports: 公司, 股价 and 上涨 are everywhere, 8% is not
+        "c.txt": "伦敦股市上涨\n英国航空航天系统公司股价上涨6.36%，医疗技术公司股价上涨6.32%。\n",
+        "d.txt": "纽约股市收涨\n当天科技公司股价普遍上涨，苹果公司股价上涨1.2%。\n",
+    }
+    settings = make_corpus(articles)
+    rag.ingest(settings=settings)
+    ans = rag.Engine.open(settings=settings).ask("哪家公司的股价上涨了8%？")
+    assert "迪克森科技" in ans.citations[0].quote, ans.text
