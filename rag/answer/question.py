@@ -37,7 +37,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far)\b|number of|percentage|what share",
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far|old)\b|number of|percentage|what share",
             re.I,
         ),
     ),
@@ -61,7 +61,10 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Titles news writes before a name ("副省长张敬平"), longest first.
 TITLES = (
     "总经济师 秘书长 总经理 董事长 理事长 发言人 主任 书记 市长 省长 县长 区长 局长 厅长 院士 总裁 "
-    "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相".split()
+    "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相 "
+    # the posts of companies, services and crews news names people by
+    "首席执行官 首席财务官 首席技术官 首席经济学家 总监 行长 社长 所长 站长 处长 镇长 乡长 村长 "
+    "列车长 机长 船长 队长 检察长 主编 总编辑".split()
 )
 _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
@@ -127,17 +130,21 @@ _ANY_NUMBER = re.compile(rf"{_NUM}")
 # past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
 _COUNTED_EN = re.compile(
     r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|been|of|in|"
-    r"at|on|for|from|with|by|to|than|"
+    r"at|on|for|from|with|without|within|by|to|than|under|over|about|after|before|during|near|"
+    r"across|through|per|into|among|"
     + "|".join(sorted(PAST_FORMS))  # "exhibitors took part": an irregular past also ends it
     + r")\b|\w+ed\b)[\w'-]+\s*){1,5})",
     re.I,
 )
 
 
+_HOW_OLD = re.compile(r"\bhow old\b|\bat (?:the )?age of\b|\bwhat age\b", re.I)
+
+
 def counted_unit(question: str) -> str | None:
-    """The unit a count question asks in ("多少家企业" -> 家), else None."""
+    """The unit a count question asks in ("多少家企业" -> 家; how old: 岁), else None."""
     m = _MEASURE_Q.search(normalize(question))
-    return m.group(1) if m else None
+    return m.group(1) if m else ("岁" if _HOW_OLD.search(question) else None)
 
 
 def asks_change_or_part(question: str) -> bool:
@@ -202,6 +209,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
 
 # A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”」』》\"]")
+_POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
 
 
@@ -227,7 +235,10 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
                 run.append(alts)
         if run:
-            runs.append(run)
+            # News writes some names in Latin letters (Mac, iPhone): the name as asked is
+            # one more way to mention each of its words, not a requirement of its own.
+            latin = normalize(" ".join(_POSSESSIVE_END.sub("", w) for w in words))
+            runs.append([(*g, latin) for g in run] if len(latin) >= 2 else run)
     return runs
 
 
@@ -411,6 +422,8 @@ def is_question(text: str) -> bool:
 
 def question_type(question: str) -> str:
     """One of position, date, number, list, place, who, what (the default)."""
+    if _HOW_OLD.search(question):
+        return "number"  # "How old was he when he died?" asks an age, not a date
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(question):
             return name

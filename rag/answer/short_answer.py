@@ -34,6 +34,7 @@ _QUANTITY = re.compile(
     r"(?:(?<![0-9.])[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _PERCENT_SIGN = re.compile(r"[%％]|百分点|個百分點")
 _CHANGE_OR_RATE = re.compile(
     r"(?:增长|增長|下降|增加|减少|減少|上涨|上漲|下跌|提高|降低|增幅|降幅|同比|环比|環比|率)(?:了|约|約)?$"
@@ -78,6 +79,8 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             m
             for m in _QUANTITY.finditer(sentence)
             if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
+            # nor the digits of a name ("G817次列车")
+            and not _LATIN_LETTER.fullmatch(sentence[max(0, m.start() - 1) : m.start()])
             # nor is an ordinal ("第一届"), unless the question asks which place (第几)
             and (sentence[max(0, m.start() - 1) : m.start()] != "第" or _ASKS_RANK.search(question))
             and (unit is None or normalize(m.group(0).strip()).endswith(unit))

@@ -111,7 +111,12 @@ def named_in_rare_words(
     out: list[tuple[str, ...]] = []
     for run in runs:
         rare = [g for g in run if all(sources.share(a) < share for a in g)]
-        short = [a for g in abbreviations(run, lambda _: True) if g in run for a in g]
+        short = [
+            a
+            for g in abbreviations(run, lambda _: True)
+            if any(set(g) <= set(r) for r in run)  # one of the run's own groups
+            for a in g
+        ]
         if rare:
             out.append(tuple(dict.fromkeys([*(a for g in rare for a in g), *short])))
     return out

@@ -22,8 +22,9 @@ def title_owner(question: str, title: str) -> str | None:
         if word != title:
             continue
         j = i - 1 if i and words[i - 1][0] != "的" else i - 2
+        # not the title's own head ("G817次列车的列车长": 列车 is no owner of 列车长)
         if j >= 0 and words[j][1][:1] in ("n", "j") and len(words[j][0]) >= 2:
-            return words[j][0]
+            return None if words[j][0][-2:] in title else words[j][0]
     return None
 
 

@@ -210,3 +210,43 @@ def test_a_figure_the_question_states_picks_its_sentence(make_corpus) -> None:  
     rag.ingest(settings=settings)
     ans = rag.Engine.open(settings=settings).ask("哪家公司的股价上涨了8%？")
     assert "迪克森科技" in ans.citations[0].quote, ans.text
+
+
+def test_an_english_name_may_be_written_in_latin_letters() -> None:
+    from rag.answer.question import english_name_runs
+
+    # CC-CEDICT reads "Mac" as 苹果电脑 (or a MAC address); the articles write Mac.
+    runs = english_name_runs("How much revenue did Apple's Mac business generate?", None)
+    assert any("mac" in group for run in runs for group in run)
+
+
+def test_english_how_many_counts_the_noun_before_its_modifiers() -> None:
+    from rag.answer.question import required_pattern
+
+    need = required_pattern("How many children without adult supervision boarded the train?")
+    assert need is not None and need.search("23名无成年人看护的儿童上车")
+    assert not need.search("23名监管人员上车")  # "supervision" is no counted noun
+
+
+def test_how_old_asks_an_age() -> None:
+    from rag.answer.question import question_type
+    from rag.answer.short_answer import short_answer
+
+    question = "How old was Beau Biden when he died?"
+    assert question_type(question) == "number"
+    sentence = "拜登的长子博·拜登于2015年因脑癌去世，年仅46岁。"
+    assert short_answer(question, "number", sentence, ["拜登", "去世"]) == "46岁"
+
+
+def test_a_name_with_digits_is_no_count() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = "G817次列车到达杭州东站后，8号车厢上来了23名儿童。"
+    assert short_answer("列车上来了多少？", "number", sentence, ["列车", "上来"]) == "23名"
+
+
+def test_a_title_s_own_head_is_no_owner() -> None:
+    from rag.answer.titles import title_owner
+
+    assert title_owner("G817次列车的列车长是谁？", "列车长") is None
+    assert title_owner("华为的总裁是谁？", "总裁") == "华为"
