@@ -381,11 +381,13 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # 六") is no answer, nor is a percentage of it unless a change is asked ("40%以上
             # 人口住在城市当中"). Not for a rate or a share, which news says by its figure
             # ("增长5.0%", "占投诉总量的63.97%"), not always by its name (增长率, 比例).
+            # Its own word or one of its parts: 收盘价 is said "收盘…报收于4.9元".
+            said = [noun, *(p for p in tokenize(noun) if p != noun and len(p) >= 2)]
             change = asks_change_or_part(rw.question)
             cands = [
                 c
                 for c in cands
-                if noun in (text := normalize(c.hit.text[c.start : c.end]))
+                if any(w in (text := normalize(c.hit.text[c.start : c.end])) for w in said)
                 and (change or has_amount(text))
             ]
         elif noun in TITLES and qtype == "who":

@@ -250,3 +250,16 @@ def test_a_title_s_own_head_is_no_owner() -> None:
 
     assert title_owner("G817次列车的列车长是谁？", "列车长") is None
     assert title_owner("华为的总裁是谁？", "总裁") == "华为"
+
+
+def test_the_noun_asked_may_be_said_by_its_part(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # 收盘价 asked; the report says 收盘 … 报收于4.9元.
+    article = (
+        "股票行情快报：物产中大8月16日主力资金净卖出737.34万元\n"
+        "截至2023年8月16日收盘，物产中大报收于4.9元，下跌0.61%，换手率0.36%。\n"
+    )
+    other = "纽约股市收涨\n当天苹果公司收盘价为每股195元。\n"  # the corpus uses the word
+    settings = make_corpus({"a.txt": article, "b.txt": other})
+    rag.ingest(settings=settings)
+    ans = rag.Engine.open(settings=settings).ask("物产中大8月16日收盘价是多少？")
+    assert not ans.abstained and "4.9元" in ans.text, ans.text
