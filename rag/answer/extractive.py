@@ -34,6 +34,7 @@ from rag.answer.question import (
     asks_change_or_part,
     asks_part,
     blank_non_counts,
+    english_amount_asked,
     english_name_runs,
     question_places,
     question_type,
@@ -403,6 +404,9 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             about = passages_about([c.hit for c in cands], places, article)
             cands = [c for c in cands if c.hit.chunk_id in about]
+    if cands and mostly_latin(rw.question) and english_amount_asked(rw.question):
+        # As for a Chinese one: "the population of Guiyang" is no "40%以上人口".
+        cands = [c for c in cands if has_amount(normalize(c.hit.text[c.start : c.end]))]
     asked_title = english_title(rw.question, sources.translate) if qtype == "who" else None
     if asked_title:
         # "Who is the mayor of Shenzhen?": a sentence naming 深圳市副市长 says nothing of it.

@@ -138,6 +138,15 @@ _COUNTED_EN = re.compile(
 )
 
 
+# "What is the population of …": the value of a quantity, an English how-much question
+# (not "the number of containers", which counts containers, nor a rate or a share).
+_WHAT_QUANTITY = re.compile(
+    r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:total |current |annual |average )?"
+    r"((?:[a-z-]+ )?(?:population|revenue|revenues|income|profit|profits|output|gdp|area|"
+    r"price|value|cost|sales|turnover|budget|salary|rainfall|temperature|capacity|"
+    r"length|height))\b",
+    re.I,
+)
 _HOW_OLD = re.compile(r"\bhow old\b|\bat (?:the )?age of\b|\bwhat age\b", re.I)
 
 
@@ -204,7 +213,22 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
             either = "|".join(re.escape(a) for a in alts)
             return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
         return _ANY_NUMBER
+    m = _WHAT_QUANTITY.search(asked)
+    if m:
+        # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
+        groups = _groups(m.group(1), translate)
+        alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
+        if alts:
+            either = "|".join(re.escape(a) for a in alts)
+            return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
     return None
+
+
+def english_amount_asked(question: str) -> bool:
+    """Whether an English question asks the value of a quantity that is no rate or share
+    ("What is the population of Guiyang?"): a percentage is no answer to it."""
+    m = _WHAT_QUANTITY.search(question)
+    return m is not None and not _NOT_MONEY_Q.search(m.group(1))
 
 
 # A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
@@ -422,7 +446,7 @@ def is_question(text: str) -> bool:
 
 def question_type(question: str) -> str:
     """One of position, date, number, list, place, who, what (the default)."""
-    if _HOW_OLD.search(question):
+    if _HOW_OLD.search(question) or _WHAT_QUANTITY.search(question):
         return "number"  # "How old was he when he died?" asks an age, not a date
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(question):

@@ -665,6 +665,7 @@ def test_a_question_asking_for_something_no_article_mentions_declines(seed_engin
     assert seed_engine.ask("贵阳的人口是多少？").abstained
     # A sentence on something else is no answer ("排名第六", "27个城市").
     assert seed_engine.ask("上海的人口是多少？").abstained
+    assert seed_engine.ask("What is the population of Guiyang?").abstained  # in English too
     # The counted noun before 数量: 5G基站, whose count is 1.7万个.
     assert seed_engine.ask("青岛的5G基站数量是多少？").text.startswith("1.7万个")
 

@@ -263,3 +263,16 @@ def test_the_noun_asked_may_be_said_by_its_part(make_corpus) -> None:  # type: i
     rag.ingest(settings=settings)
     ans = rag.Engine.open(settings=settings).ask("物产中大8月16日收盘价是多少？")
     assert not ans.abstained and "4.9元" in ans.text, ans.text
+
+
+def test_what_is_the_value_of_a_quantity_is_a_how_much_question() -> None:
+    from rag.answer.question import english_amount_asked, question_type, required_pattern
+
+    question = "What is the population of Guiyang?"
+    assert question_type(question) == "number"
+    assert english_amount_asked(question)
+    need = required_pattern(question)
+    assert need is not None and need.search("全市常住人口622万") and not need.search("人口众多")
+    # the number of containers counts containers; a rate is a percentage
+    assert not english_amount_asked("What is the maximum number of containers it carries?")
+    assert not english_amount_asked("What is the growth rate of GDP?")
