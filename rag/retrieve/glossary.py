@@ -146,6 +146,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "bureau": ("局", "管理局"),
     "economic loss": ("经济损失",),
     "recover": ("挽回", "恢复", "收复"),
+    # Delegations and teams are led (率队, 率领, 带队), before CC-CEDICT's 领导 (to govern).
+    "lead": ("率队", "率领", "带队", "带领", "领导", "引领"),
 }
 
 

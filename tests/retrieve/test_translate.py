@@ -365,6 +365,7 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("How many provinces announced plans?", "省市", ""),  # 24个省市公布了
         ("What did the market regulation bureau say?", "市场监管", "规则"),
         ("How much economic loss was recovered?", "挽回", ""),
+        ("Who led the delegation?", "率队", ""),  # a delegation is led: 率队, 率领
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(
