@@ -56,7 +56,13 @@ from rag.answer.subjects import (
     subject_missing,
     year_missing,
 )
-from rag.answer.titles import english_deed, english_title, holds_title, title_owner
+from rag.answer.titles import (
+    OWN_TITLE_REACH,
+    english_deed,
+    english_title,
+    holds_title,
+    title_owner,
+)
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin
@@ -418,6 +424,17 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             for c in cands
             if any(holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner) for t in titles)
         ]
+        # The owner's own title, when a sentence names it ("国家信息中心主任徐强"): the head
+        # of one of its departments (…中心信息化和产业发展部主任) is not who is asked.
+        owners_own = [
+            c
+            for c in cands
+            if any(
+                holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner, OWN_TITLE_REACH)
+                for t in titles
+            )
+        ]
+        cands = owners_own or cands
     subjects = scene_free_names(sources, rw.question)
     if subjects:
         # A sentence from an article naming none of the question's names (特朗普, 重庆) is

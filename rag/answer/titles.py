@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rag.answer.question import TITLES, Translate, tagged
 from rag.text import normalize
 
-__all__ = ["english_deed", "english_title", "holds_title", "title_owner"]
+__all__ = ["OWN_TITLE_REACH", "english_deed", "english_title", "holds_title", "title_owner"]
 
 
 def title_owner(question: str, title: str) -> str | None:
@@ -29,16 +29,21 @@ def title_owner(question: str, title: str) -> str | None:
 
 
 _OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
+# An owner's own title follows it: "国家信息中心主任徐强", where "国家信息中心信息化和产业
+# 发展部主任" is a department's head.
+OWN_TITLE_REACH = 6
 
 
-def holds_title(sentence: str, title: str, owner: Sequence[tuple[str, ...]] = ()) -> bool:
+def holds_title(
+    sentence: str, title: str, owner: Sequence[tuple[str, ...]] = (), reach: int = 0
+) -> bool:
     """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of the
     owner when the question names one: most of its words (groups of alternatives), at least
     half, within `_OWNER_REACH` characters before the title. Most, not all: an English
     owner's words are translated one by one ("National Meteorological Center": 全国, 气象,
-    中心, for the articles' 国家气象中心)."""
+    中心, for the articles' 国家气象中心). `reach` narrows the window (0: `_OWNER_REACH`)."""
     for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
-        before = sentence[max(0, m.start() - _OWNER_REACH) : m.start()]
+        before = sentence[max(0, m.start() - (reach or _OWNER_REACH)) : m.start()]
         found = sum(any(a in before for a in alts) for alts in owner)
         if 2 * found >= len(owner):
             return True

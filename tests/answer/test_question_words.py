@@ -276,3 +276,9 @@ def test_what_is_the_value_of_a_quantity_is_a_how_much_question() -> None:
     # the number of containers counts containers; a rate is a percentage
     assert not english_amount_asked("What is the maximum number of containers it carries?")
     assert not english_amount_asked("What is the growth rate of GDP?")
+
+
+def test_who_heads_an_organisation_is_its_own_title_holder(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # 国家信息中心主任徐强, not 国家信息中心信息化和产业发展部主任单志广, a department's head.
+    ans = seed_engine.ask("Who is the director of the State Information Center?")
+    assert ans.text.startswith("Answer: 徐強"), ans.text
