@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from rag.answer.citations import citation
+from rag.answer.english import english_name_runs
 from rag.answer.question import (
     FRAME_WORDS,
     TITLES,
@@ -35,7 +36,6 @@ from rag.answer.question import (
     asks_part,
     blank_non_counts,
     english_amount_asked,
-    english_name_runs,
     question_places,
     question_type,
     quoted_names,

@@ -5,15 +5,12 @@ places it is about. Pure functions over the question text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
+from rag.answer.english import Translate, groups_of
 from rag.retrieve.names import misread_name
-from rag.retrieve.translate import PAST_FORMS, mostly_latin, term_groups
+from rag.retrieve.translate import PAST_FORMS
 from rag.text import normalize, to_traditional, tokenize
-
-# An English text's Chinese term groups as the corpus writes them (`Sources.translate`).
-Translate = Callable[[str], list[tuple[str, ...]]]
 
 # ---- question types -------------------------------------------------------------------
 
@@ -138,6 +135,16 @@ _COUNTED_EN = re.compile(
 )
 
 
+# Units an English count asks in, as Chinese writes them after the number.
+_EN_UNITS = {
+    **dict.fromkeys(("day", "days"), "天|日"),
+    **dict.fromkeys(("year", "years"), "年"),
+    **dict.fromkeys(("month", "months"), "个月|個月"),
+    **dict.fromkeys(("week", "weeks"), "周|週|星期"),
+    **dict.fromkeys(("hour", "hours"), "个小时|個小時|小时|小時"),
+    **dict.fromkeys(("minute", "minutes"), "分钟|分鐘"),
+    **dict.fromkeys(("times",), "次"),
+}
 # "What is the population of …": the value of a quantity, an English how-much question
 # (not "the number of containers", which counts containers, nor a rate or a share).
 _WHAT_QUANTITY = re.compile(
@@ -207,7 +214,10 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         # English noun phrases end in their head ("innovative application scenarios": 场景),
         # so the phrase's last term stands for it.
         phrase = _COUNTED_EN.match(asked[m.end() :])
-        groups = _groups(phrase.group(1), translate) if phrase else []
+        head = phrase.group(1).split()[0].lower() if phrase else ""
+        if head in _EN_UNITS:  # "how many days": a number of 天
+            return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:{_EN_UNITS[head]})")
+        groups = groups_of(phrase.group(1), translate) if phrase else []
         alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
         if alts:
             either = "|".join(re.escape(a) for a in alts)
@@ -216,7 +226,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     m = _WHAT_QUANTITY.search(asked)
     if m:
         # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
-        groups = _groups(m.group(1), translate)
+        groups = groups_of(m.group(1), translate)
         alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
         if alts:
             either = "|".join(re.escape(a) for a in alts)
@@ -233,48 +243,6 @@ def english_amount_asked(question: str) -> bool:
 
 # A name the question quotes (“百城万企牵手”行动, 《数字中国》) is the thing asked about.
 _QUOTED = re.compile(r"[“「『《\"]([^“”「」『』《》\"]{2,24})[”」』》\"]")
-_POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
-_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
-
-
-def english_name_runs(question: str, translate: Translate | None) -> list[list[tuple[str, ...]]]:
-    """Chinese renderings of the capitalised names of an English question, one list per
-    name ("China Hi-Tech Fair" -> [(中国,), (高交会, ...)]) of one group of alternatives per
-    word or phrase.
-
-    Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
-    The question's first word is capitalised as a sentence start, not as a name; months and
-    weekdays are capitalised by convention.
-    """
-    if not mostly_latin(question):
-        return []
-    after_first_word = re.sub(r"^\s*\S+", "", question)
-    runs: list[list[tuple[str, ...]]] = []
-    for m in _CAPITALISED_RUN.finditer(after_first_word):
-        words = [w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR]
-        run: list[tuple[str, ...]] = []
-        for g in _groups(" ".join(words), translate) if words else []:
-            alts = tuple(normalize(a) for a in g if a and not a.isascii())
-            # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
-            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
-                run.append(alts)
-        if run:
-            # News writes some names in Latin letters (Mac, iPhone): the name as asked is
-            # one more way to mention each of its words, not a requirement of its own.
-            latin = normalize(" ".join(_POSSESSIVE_END.sub("", w) for w in words))
-            runs.append([(*g, latin) for g in run] if len(latin) >= 2 else run)
-    return runs
-
-
-def _groups(text: str, translate: Translate | None) -> list[tuple[str, ...]]:
-    return translate(text) if translate is not None else term_groups(text)
-
-
-# Capitalised by English convention, not names.
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
 
 
 def quoted_names(question: str) -> list[str]:

@@ -35,6 +35,8 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+# The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
+_DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
 _PERCENT_SIGN = re.compile(r"[%％]|百分点|個百分點")
 _CHANGE_OR_RATE = re.compile(
     r"(?:增长|增長|下降|增加|减少|減少|上涨|上漲|下跌|提高|降低|增幅|降幅|同比|环比|環比|率)(?:了|约|約)?$"
@@ -133,6 +135,17 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
         return None
     norm = normalize(sentence)
     if qtype == "number" and len(norm) == len(sentence):
+        # "索赔了多少": the figure the asked deed gives ("只索赔了190元"), before one merely
+        # near the question's other words ("450万法拉利").
+        deed = _DEED_ASKED.search(normalize(question))
+        if deed and not _ASKS_SPAN.search(question):  # "亏损了多少年" asks how long
+            verb = deed.group(1)
+            done = [
+                m
+                for m in found
+                if re.search(rf"{re.escape(verb)}[了约約达達为為至到]{{0,3}}$", norm[: m.start()])
+            ]
+            found = done or found
         # "138个优秀案例" answers how many cases: a count of the question's noun, a few
         # characters on, before one merely near it ("《…百佳案例》,来自17个省").
         counted = [m for m in found if _counts(norm[m.end() :], terms)]

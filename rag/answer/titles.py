@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.question import TITLES, Translate, tagged
+from rag.answer.english import Translate
+from rag.answer.question import TITLES, tagged
 from rag.text import normalize
 
 __all__ = ["OWN_TITLE_REACH", "english_deed", "english_title", "holds_title", "title_owner"]

@@ -146,6 +146,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "bureau": ("局", "管理局"),
     "economic loss": ("经济损失",),
     "recover": ("挽回", "恢复", "收复"),
+    # Social media counts followers (粉丝); rules phase in over a transition period (过渡期).
+    "follower": ("粉丝", "关注者", "追随者"),
+    "transition period": ("过渡期",),
     # Delegations and teams are led (率队, 率领, 带队), before CC-CEDICT's 领导 (to govern).
     "lead": ("率队", "率领", "带队", "带领", "领导", "引领"),
 }

@@ -7,11 +7,11 @@ import re
 import pytest
 
 import rag
+from rag.answer.english import english_name_runs
 from rag.answer.question import (
     asked_attribute,
     asked_noun,
     blank_non_counts,
-    english_name_runs,
     question_places,
     question_type,
     quoted_names,

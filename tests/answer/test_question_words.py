@@ -80,9 +80,10 @@ def test_the_kind_asked_for_names_no_subject() -> None:
         (
             "恒大汽车2022年亏损了多少？",
             "两年累计亏损高达840亿元，年度亏损达到276.64亿元。",
-            "840亿元",
+            "276.64亿元",  # the year's 亏损, not the two years' (两年 is no amount)
         ),
         ("恒大汽车亏损了多少年？", "恒大汽车连续两年亏损，累计亏损840亿元。", "两年"),
+        ("恒大汽车的亏损总额是多少？", "恒大汽车连续两年亏损，亏损总额840亿元。", "840亿元"),
         # the question's year and its 年 are no anchor: "2021年的" is next to another figure
         (
             "恒大汽车2022年亏损了多少？",
@@ -106,6 +107,12 @@ def test_the_kind_asked_for_names_no_subject() -> None:
             "极端通勤是指单程超过多少分钟？",
             "超1400万人承受极端通勤，上班单程超过60分钟。",
             "60分钟",
+        ),
+        # the figure the asked deed gives, not one next to the question's other words
+        (
+            "法拉利车主向老人索赔了多少钱？",
+            "一老人代步车刮蹭450万法拉利，车主：只索赔了190元。",
+            "190元",
         ),
         # an ordinal asked keeps its 第
         ("晴隆县举办的是第几届彝族火把节？", "晴隆县举办的第十三届彝族火把节开幕。", "第十三届"),
@@ -213,7 +220,7 @@ def test_a_figure_the_question_states_picks_its_sentence(make_corpus) -> None:  
 
 
 def test_an_english_name_may_be_written_in_latin_letters() -> None:
-    from rag.answer.question import english_name_runs
+    from rag.answer.english import english_name_runs
 
     # CC-CEDICT reads "Mac" as 苹果电脑 (or a MAC address); the articles write Mac.
     runs = english_name_runs("How much revenue did Apple's Mac business generate?", None)
@@ -282,3 +289,10 @@ def test_who_heads_an_organisation_is_its_own_title_holder(seed_engine) -> None:
     # 国家信息中心主任徐强, not 国家信息中心信息化和产业发展部主任单志广, a department's head.
     ans = seed_engine.ask("Who is the director of the State Information Center?")
     assert ans.text.startswith("Answer: 徐強"), ans.text
+
+
+def test_an_english_count_of_days_is_a_number_of_days() -> None:
+    from rag.answer.question import required_pattern
+
+    need = required_pattern("How many days was he general manager before he resigned?")
+    assert need is not None and need.search("他上任总经理仅6天") and not need.search("6个部门")

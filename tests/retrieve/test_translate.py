@@ -366,6 +366,8 @@ def test_a_range_of_months_is_written_as_statistics_write_it() -> None:
         ("What did the market regulation bureau say?", "市场监管", "规则"),
         ("How much economic loss was recovered?", "挽回", ""),
         ("Who led the delegation?", "率队", ""),  # a delegation is led: 率队, 率领
+        ("How many followers does the blogger have?", "粉丝", "弟子"),
+        ("How long is the transition period?", "过渡期", ""),
     ],
 )
 def test_news_senses_rank_before_the_dictionary_first_ones(

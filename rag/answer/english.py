@@ -1,0 +1,62 @@
+"""An English question read as Chinese news writes it: its Chinese term groups
+(`Sources.translate`, else the dictionary alone) and its capitalised names, each as the
+groups of renderings an article may mention it by."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag.retrieve.translate import mostly_latin, term_groups
+from rag.text import normalize
+
+__all__ = ["Translate", "english_name_runs", "groups_of"]
+
+# An English text's Chinese term groups as the corpus writes them (`Sources.translate`).
+Translate = Callable[[str], list[tuple[str, ...]]]
+
+
+def groups_of(text: str, translate: Translate | None) -> list[tuple[str, ...]]:
+    """The Chinese term groups of an English text: by `translate` when given, else by the
+    dictionary alone."""
+    return translate(text) if translate is not None else term_groups(text)
+
+
+# Capitalised by English convention, not names.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+_POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
+
+
+def english_name_runs(question: str, translate: Translate | None) -> list[list[tuple[str, ...]]]:
+    """Chinese renderings of the capitalised names of an English question, one list per
+    name ("China Hi-Tech Fair" -> [(中国,), (高交会, ...)]) of one group of alternatives per
+    word or phrase.
+
+    Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
+    The question's first word is capitalised as a sentence start, not as a name; months and
+    weekdays are capitalised by convention.
+    """
+    if not mostly_latin(question):
+        return []
+    after_first_word = re.sub(r"^\s*\S+", "", question)
+    runs: list[list[tuple[str, ...]]] = []
+    for m in _CAPITALISED_RUN.finditer(after_first_word):
+        words = [w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR]
+        run: list[tuple[str, ...]] = []
+        for g in groups_of(" ".join(words), translate) if words else []:
+            alts = tuple(normalize(a) for a in g if a and not a.isascii())
+            # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
+            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
+                run.append(alts)
+        if run:
+            # News writes some names in Latin letters (Mac, iPhone): the name as asked is
+            # one more way to mention each of its words, not a requirement of its own.
+            latin = normalize(" ".join(_POSSESSIVE_END.sub("", w) for w in words))
+            runs.append([(*g, latin) for g in run] if len(latin) >= 2 else run)
+    return runs
