@@ -8,6 +8,13 @@ import rag
 from rag.answer.question import tense_words
 
 
+def ask_fresh(make_corpus, files: dict[str, str], question: str) -> rag.Answer:  # type: ignore[no-untyped-def]
+    """The answer to `question` over a fresh index of `files`."""
+    settings = make_corpus(files)
+    rag.ingest(settings=settings)
+    return rag.Engine.open(settings=settings).ask(question)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -35,9 +42,7 @@ def test_a_planned_event_is_answered_where_news_says_it_is_held(make_corpus) -> 
         "另据报道，沙特主办的“和平会议”将于5日召开，焦点是“和平计划”。\n"
         "据外交官介绍，“和平会议”将于8月5日在沙特港口城市吉达举行。\n"
     )
-    settings = make_corpus({"a.txt": article})
-    rag.ingest(settings=settings)
-    ans = rag.Engine.open(settings=settings).ask("和平会议计划在哪里举行？")
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "和平会议计划在哪里举行？")
     assert any("吉达" in c.quote for c in ans.citations), ans.text
 
 
@@ -146,9 +151,7 @@ def test_the_noun_asked_the_value_of_picks_its_sentence(make_corpus) -> None:  #
         "2023年上半年的2.23亿港元，毛利率稳定在48%。2023年上半年，万达酒店发展的融资成本由"
         "2022年上半年的2090万港元减少至1110万港元。\n"
     )
-    settings = make_corpus({"a.txt": article})
-    rag.ingest(settings=settings)
-    ans = rag.Engine.open(settings=settings).ask("万达酒店发展上半年的毛利率是多少？")
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "万达酒店发展上半年的毛利率是多少？")
     assert ans.text.startswith("48%"), ans.text
 
 
@@ -213,9 +216,7 @@ def test_a_figure_the_question_states_picks_its_sentence(make_corpus) -> None:  
         "c.txt": "伦敦股市上涨\n英国航空航天系统公司股价上涨6.36%，医疗技术公司股价上涨6.32%。\n",
         "d.txt": "纽约股市收涨\n当天科技公司股价普遍上涨，苹果公司股价上涨1.2%。\n",
     }
-    settings = make_corpus(articles)
-    rag.ingest(settings=settings)
-    ans = rag.Engine.open(settings=settings).ask("哪家公司的股价上涨了8%？")
+    ans = ask_fresh(make_corpus, articles, "哪家公司的股价上涨了8%？")
     assert "迪克森科技" in ans.citations[0].quote, ans.text
 
 
@@ -266,9 +267,9 @@ def test_the_noun_asked_may_be_said_by_its_part(make_corpus) -> None:  # type: i
         "截至2023年8月16日收盘，物产中大报收于4.9元，下跌0.61%，换手率0.36%。\n"
     )
     other = "纽约股市收涨\n当天苹果公司收盘价为每股195元。\n"  # the corpus uses the word
-    settings = make_corpus({"a.txt": article, "b.txt": other})
-    rag.ingest(settings=settings)
-    ans = rag.Engine.open(settings=settings).ask("物产中大8月16日收盘价是多少？")
+    ans = ask_fresh(
+        make_corpus, {"a.txt": article, "b.txt": other}, "物产中大8月16日收盘价是多少？"
+    )
     assert not ans.abstained and "4.9元" in ans.text, ans.text
 
 
