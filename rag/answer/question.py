@@ -53,6 +53,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("who", re.compile(r"谁|誰|哪位|什么人|\bwho\b|\bwhom\b", re.I)),
+    ("why", re.compile(r"为什么|為什麼|为何|為何|什么原因|什麼原因|\bwhy\b", re.I)),
 ]
 
 # Titles news writes before a name ("副省长张敬平"), longest first.
@@ -86,6 +87,8 @@ _MEASURE_Q = re.compile(
     r"(?:多少|(?<!哪)几)\s*(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
     r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲])"
 )
+# A reason as news gives it: "因个人原因", "由于…", "出于…考虑", "为了…".
+_REASON = re.compile(r"因为|因為|由于|由於|原因|出于|出於|为了|為了|以便|(?<![原基])因(?!此)")
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
 _RATE_Q = re.compile(r"(?<![汇匯频頻功])率(?:是|为|為|达到|達到|约为|約為)?(?:多少|几|幾)")
@@ -413,7 +416,7 @@ def is_question(text: str) -> bool:
 
 
 def question_type(question: str) -> str:
-    """One of position, date, number, list, place, who, what (the default)."""
+    """One of position, date, number, list, place, who, why, what (the default)."""
     if _HOW_OLD.search(question) or _WHAT_QUANTITY.search(question):
         return "number"  # "How old was he when he died?" asks an age, not a date
     for name, pattern in _TYPE_PATTERNS:
@@ -436,6 +439,8 @@ def type_bonus(qtype: str, sentence: str) -> float:
         return 0.2 if _PERSON.search(sentence) else 0.0
     if qtype == "position":
         return 0.25 if _TITLE.search(sentence) else 0.0
+    if qtype == "why":
+        return 0.25 if _REASON.search(sentence) else 0.0
     return 0.0
 
 

@@ -297,3 +297,18 @@ def test_an_english_count_of_days_is_a_number_of_days() -> None:
 
     need = required_pattern("How many days was he general manager before he resigned?")
     assert need is not None and need.search("他上任总经理仅6天") and not need.search("6个部门")
+
+
+def test_a_why_question_quotes_the_reason(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.question import question_type
+
+    assert question_type("邓祖明为什么辞职？") == "why"
+    assert question_type("Why did he resign?") == "why"
+    article = (
+        "中炬高新总经理辞职\n"
+        "公告称，中炬高新董事会于2023年7月22日收到邓祖明的辞职报告。"
+        "因个人原因，邓祖明辞去中炬高新总经理职务。"
+        "辞职后，邓祖明将不在中炬高新及下属子公司担任任何职务。\n"
+    )
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "邓祖明为什么辞职？")
+    assert any("因个人原因" in c.quote for c in ans.citations), ans.text
