@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 from rag.answer.citations import citation
 from rag.answer.english import english_name_runs
@@ -154,6 +154,11 @@ class _Candidate:
     start: int  # offsets in the hit's text
     end: int
 
+    @cached_property
+    def said(self) -> str:
+        """The sentence, normalised (read by every filter below)."""
+        return normalize(self.hit.text[self.start : self.end])
+
 
 # crud-dev zh answerable: answer recall 0.81 -> 0.82 at 0.15 or 0.3; seeds unchanged.
 _ATTRIBUTE_BONUS = 0.15
@@ -248,7 +253,7 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
         key = (c.hit.article_id, c.hit.start + c.start)
         if key in seen:
             continue
-        text = normalize(c.hit.text[c.start : c.end])
+        text = c.said
         if any(
             text in normalize(x.hit.text[x.start : x.end])
             or normalize(x.hit.text[x.start : x.end]) in text
@@ -369,11 +374,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     noun = asked_noun(rw.question)
     if need is not None or noun:
         if need is not None:
-            cands = [
-                c
-                for c in cands
-                if need.search(blank_non_counts(normalize(c.hit.text[c.start : c.end])))
-            ]
+            cands = [c for c in cands if need.search(blank_non_counts(c.said))]
         if noun and not (
             uses(noun)
             or noun.isascii()
@@ -389,22 +390,19 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # 人口住在城市当中"). Not for a rate or a share, which news says by its figure
             # ("增长5.0%", "占投诉总量的63.97%"), not always by its name (增长率, 比例).
             # Its own word or one of its parts: 收盘价 is said "收盘…报收于4.9元".
-            said = [noun, *(p for p in tokenize(noun) if p != noun and len(p) >= 2)]
+            spelled = [noun, *(p for p in tokenize(noun) if p != noun and len(p) >= 2)]
             change = asks_change_or_part(rw.question)
             cands = [
                 c
                 for c in cands
-                if any(w in (text := normalize(c.hit.text[c.start : c.end])) for w in said)
-                and (change or has_amount(text))
+                if any(w in c.said for w in spelled) and (change or has_amount(c.said))
             ]
         elif noun in TITLES and qtype == "who":
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
             # title (副省长, 副市长; 亚洲数据集团总裁 asked 华为的总裁) says nothing of it.
             owner = title_owner(rw.question, noun)
             of = [with_stem(owner)] if owner else []
-            cands = [
-                c for c in cands if holds_title(normalize(c.hit.text[c.start : c.end]), noun, of)
-            ]
+            cands = [c for c in cands if holds_title(c.said, noun, of)]
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
@@ -412,27 +410,20 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             cands = [c for c in cands if c.hit.chunk_id in about]
     if cands and mostly_latin(rw.question) and english_amount_asked(rw.question):
         # As for a Chinese one: "the population of Guiyang" is no "40%以上人口".
-        cands = [c for c in cands if has_amount(normalize(c.hit.text[c.start : c.end]))]
+        cands = [c for c in cands if has_amount(c.said)]
     asked_title = english_title(rw.question, sources.translate) if qtype == "who" else None
     if asked_title:
         # "Who is the mayor of Shenzhen?": a sentence naming 深圳市副市长 says nothing of it.
         # Of the owner, the words the articles use ("UCLG Asia-Pacific": 亚太, not UCLG).
         titles, words = asked_title
         of_owner = [g for g in words if any(uses(a) for a in g)]
-        cands = [
-            c
-            for c in cands
-            if any(holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner) for t in titles)
-        ]
+        cands = [c for c in cands if any(holds_title(c.said, t, of_owner) for t in titles)]
         # The owner's own title, when a sentence names it ("国家信息中心主任徐强"): the head
         # of one of its departments (…中心信息化和产业发展部主任) is not who is asked.
         owners_own = [
             c
             for c in cands
-            if any(
-                holds_title(normalize(c.hit.text[c.start : c.end]), t, of_owner, OWN_TITLE_REACH)
-                for t in titles
-            )
+            if any(holds_title(c.said, t, of_owner, OWN_TITLE_REACH) for t in titles)
         ]
         cands = owners_own or cands
     subjects = scene_free_names(sources, rw.question)

@@ -92,7 +92,7 @@ _REASON = re.compile(r"因为|因為|由于|由於|原因|出于|出於|为了|�
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
 _RATE_Q = re.compile(r"(?<![汇匯频頻功])率(?:是|为|為|达到|達到|约为|約為)?(?:多少|几|幾)")
-_PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
+PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
 # "青岛占了其中多少" asks for a share: the answer says what part it is ("占总数的24.6%",
 # "占全国三分之一"), or gives a percentage.
@@ -176,14 +176,14 @@ def asks_change_or_part(question: str) -> bool:
 def asks_part(question: str) -> bool:
     """Whether a question asks for a share or a rate ("比例是多少", "毛利率是多少"), which
     news gives as a percentage."""
-    need = required_pattern(question)
-    return need is _SHARE or need is _PERCENT
+    q = normalize(question)
+    return bool(_PERCENT_Q.search(q) or _RATE_Q.search(q) or _SHARE_Q.search(q))
 
 
 def asks_sum(question: str) -> re.Pattern[str] | None:
     """What a sum of money or a percentage looks like, when the question asks for one."""
     need = required_pattern(question)
-    return need if need is _MONEY or need is _PERCENT else None
+    return need if need is _MONEY or need is PERCENT else None
 
 
 def required_pattern(question: str, translate: Translate | None = None) -> re.Pattern[str] | None:
@@ -196,7 +196,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     asked = question  # as written: a capital marks an English name ("Afghan")
     question = normalize(question)
     if _PERCENT_Q.search(question) or _RATE_Q.search(question):
-        return _PERCENT
+        return PERCENT
     if _SHARE_Q.search(question):
         return _SHARE
     if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
@@ -220,21 +220,22 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         head = phrase.group(1).split()[0].lower() if phrase else ""
         if head in _EN_UNITS:  # "how many days": a number of 天
             return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:{_EN_UNITS[head]})")
-        groups = groups_of(phrase.group(1), translate) if phrase else []
-        alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
-        if alts:
-            either = "|".join(re.escape(a) for a in alts)
-            return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
-        return _ANY_NUMBER
+        counted = _head_and_number(phrase.group(1), translate) if phrase else None
+        return counted or _ANY_NUMBER
     m = _WHAT_QUANTITY.search(asked)
-    if m:
-        # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
-        groups = groups_of(m.group(1), translate)
-        alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
-        if alts:
-            either = "|".join(re.escape(a) for a in alts)
-            return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
-    return None
+    # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
+    return _head_and_number(m.group(1), translate) if m else None
+
+
+def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str] | None:
+    """A sentence naming an English noun phrase's head (its last term, in any of its
+    renderings) and a number; None when the head has no rendering of two characters."""
+    groups = groups_of(phrase, translate)
+    alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
+    if not alts:
+        return None
+    either = "|".join(re.escape(a) for a in alts)
+    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
 
 
 def english_amount_asked(question: str) -> bool:

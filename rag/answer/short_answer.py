@@ -9,6 +9,7 @@ import re
 from rag.answer.lists import enumeration
 from rag.answer.question import (
     BROAD_PLACES,
+    PERCENT,
     PLACE_TAGS,
     TITLES,
     asked_attribute,
@@ -37,7 +38,6 @@ _QUANTITY = re.compile(
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
 _DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
-_PERCENT_SIGN = re.compile(r"[%％]|百分点|個百分點")
 _CHANGE_OR_RATE = re.compile(
     r"(?:增长|增長|下降|增加|减少|減少|上涨|上漲|下跌|提高|降低|增幅|降幅|同比|环比|環比|率)(?:了|约|約)?$"
 )
@@ -55,15 +55,27 @@ _DATE_SPAN = re.compile(
 )
 
 
+def _is_count(m: re.Match[str], text: str, *, ordinal: bool = False) -> bool:
+    """Whether a `_QUANTITY` match in `text` counts something: it has a numeral and is no
+    year, no name's digits ("G817次列车") and no ordinal ("第一届") unless `ordinal`."""
+    before = text[max(0, m.start() - 1) : m.start()]
+    return (
+        not _YEAR_OF.search(m.group(0).strip())
+        and not _LATIN_LETTER.fullmatch(before)
+        and (before != "第" or ordinal)
+        and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
+    )
+
+
 def has_amount(text: str) -> bool:
     """Whether a normalised text states a quantity that is no percentage, date or ordinal
     ("1.7万个", "4.64亿港元"; not "40%", "8月3日", "第六")."""
+    blanked = blank_non_counts(text)
     return any(
-        not _PERCENT_SIGN.search(m.group(0))
+        _is_count(m, blanked)
+        and not PERCENT.search(m.group(0))
         and not m.group(0).strip().isdigit()
-        and text[max(0, m.start() - 1) : m.start()] != "第"
-        and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
-        for m in _QUANTITY.finditer(blank_non_counts(text))
+        for m in _QUANTITY.finditer(blanked)
     )
 
 
@@ -77,16 +89,12 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
     terms = [t for t in terms if len(t) > 1 and not t.isdigit()]
     if qtype == "number":
         unit = counted_unit(question)
+        rank = bool(_ASKS_RANK.search(question))  # 第几: an ordinal is the answer
         found = [
             m
             for m in _QUANTITY.finditer(sentence)
-            if not _YEAR_OF.search(m.group(0).strip())  # a year is no count
-            # nor the digits of a name ("G817次列车")
-            and not _LATIN_LETTER.fullmatch(sentence[max(0, m.start() - 1) : m.start()])
-            # nor is an ordinal ("第一届"), unless the question asks which place (第几)
-            and (sentence[max(0, m.start() - 1) : m.start()] != "第" or _ASKS_RANK.search(question))
+            if _is_count(m, sentence, ordinal=rank)
             and (unit is None or normalize(m.group(0).strip()).endswith(unit))
-            and any(c.isdigit() or c in "一二三四五六七八九十两兩" for c in m.group(0))
         ]
         need = asks_sum(question)
         if need is not None:
@@ -94,7 +102,7 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             found = [m for m in found if need.search(normalize(m.group(0)))]
         elif asks_part(question):
             # "比例是多少": the share ("占投诉总量的63.97%"), not the count before it (774件).
-            parts = [m for m in found if _PERCENT_SIGN.search(m.group(0))]
+            parts = [m for m in found if PERCENT.search(m.group(0))]
             found = parts or found
         elif not asks_change_or_part(question):
             # A percentage after a change or a rate is not the amount asked ("收益同比增长
@@ -103,7 +111,7 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
                 m
                 for m in found
                 if not (
-                    _PERCENT_SIGN.search(m.group(0))
+                    PERCENT.search(m.group(0))
                     and _CHANGE_OR_RATE.search(sentence[max(0, m.start() - 4) : m.start()])
                 )
             ]
