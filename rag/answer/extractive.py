@@ -28,9 +28,9 @@ from functools import cached_property, partial
 from rag.answer.citations import citation
 from rag.answer.english import english_name_runs
 from rag.answer.question import (
-    FRAME_WORDS,
     TITLES,
     asked_attribute,
+    asked_deed,
     asked_noun,
     asks_change_or_part,
     asks_part,
@@ -40,7 +40,6 @@ from rag.answer.question import (
     question_type,
     quoted_names,
     required_pattern,
-    tense_words,
     type_bonus,
 )
 from rag.answer.refusal import abstain
@@ -56,6 +55,7 @@ from rag.answer.subjects import (
     subject_missing,
     year_missing,
 )
+from rag.answer.terms import Terms, question_terms
 from rag.answer.titles import (
     OWN_TITLE_REACH,
     english_deed,
@@ -66,84 +66,10 @@ from rag.answer.titles import (
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin
-from rag.text import Script, content_terms, normalize, to_script, tokenize
+from rag.text import Script, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
 
 # ---- scoring ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Terms:
-    """Weighted question terms (normalised); carried follow-up terms weigh less.
-
-    Each term is a group of alternatives (one word for a Chinese question; the dictionary
-    translations of one English word); a group counts as found when any alternative is. A
-    Chinese term absent from a text still earns half credit for the share of its sub-words
-    found there ("北京市" in a text that says "北京").
-    """
-
-    groups: list[tuple[tuple[str, ...], float, tuple[str, ...]]]  # alternatives, weight, parts
-
-    @property
-    def total(self) -> float:
-        return sum(w for _, w, _ in self.groups) or 1.0
-
-    @property
-    def weights(self) -> dict[str, float]:
-        return {alts[0]: w for alts, w, _ in self.groups}
-
-    def coverage(self, normalised_text: str) -> float:
-        got = 0.0
-        for alts, w, parts in self.groups:
-            if any(a in normalised_text for a in alts):
-                got += w
-            elif parts:
-                found = sum(1 for p in parts if p in normalised_text)
-                got += 0.5 * w * found / len(parts)
-        return got / self.total
-
-
-def _drop_frames(terms: list[str], lex: Sources) -> list[str]:
-    """Content terms without frame words, also inside compounds the corpus never uses
-    ("主办单位" -> "主办")."""
-    out: list[str] = []
-    for t in terms:
-        if t in FRAME_WORDS:
-            continue
-        if not lex.knows(t):
-            parts = [p for p in tokenize(t) if p != t and len(p) >= 2]
-            if any(p in FRAME_WORDS for p in parts):
-                out += [p for p in parts if p not in FRAME_WORDS and p not in out]
-                continue
-        out.append(t)
-    return out
-
-
-def _terms(sources: Sources, rw: Rewrite) -> _Terms:
-    lex = sources
-    found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
-    for text, factor in ((rw.question, 1.0), (rw.context, 0.5)):
-        if mostly_latin(text):
-            groups = [tuple(normalize(t) for t in g) for g in lex.translate(text)]
-        else:
-            tense = tense_words(text)
-            groups = [(t,) for t in _drop_frames(content_terms(text), lex) if t not in tense]
-        for alts in groups:
-            if not alts or not alts[0]:
-                continue
-            # A group is as specific as its primary (first-ranked) alternative.
-            w = lex.idf(alts[0]) * factor
-            if all(len(a) == 1 for a in alts):  # single characters match almost anywhere
-                w *= 0.3
-            if _FIGURE.fullmatch(alts[0]):
-                w *= _FIGURE_WEIGHT
-            if w > found.get(alts, (0.0, ()))[0]:
-                # Sub-word credit only for a term the corpus uses somewhere: a compound the
-                # articles never mention ("数据中心") is absent, even if "数据" and "中心" occur.
-                parts = tuple(p for p in tokenize(alts[0]) if p != alts[0] and len(p) >= 2)
-                known = lex.knows(alts[0])
-                found[alts] = (w, parts if len(alts) == 1 and known else ())
-    return _Terms([(alts, w, parts) for alts, (w, parts) in found.items()])
 
 
 @dataclass(frozen=True)
@@ -162,13 +88,18 @@ class _Candidate:
 
 # crud-dev zh answerable: answer recall 0.81 -> 0.82 at 0.15 or 0.3; seeds unchanged.
 _ATTRIBUTE_BONUS = 0.15
-# A figure the question states ("股价上涨了8%") tells its sentence apart better than its
-# words do (股价, 上涨 in every market report): crud-dev zh answerable 131 quoted the
-# 8% sentence second, after one with 股价 上涨 10.3%; at 2 or 3 it comes first, nothing else
-# changes on crud-dev or the seeds.
-_FIGURE = re.compile(r"[0-9][0-9.]*(?:%|％|万|亿|元|美元|个|人|辆|家|名)+")
-_FIGURE_WEIGHT = 2.0
+# "由哪个单位主办" asks who did the deed, and news answers in its words ("本次赛事由浙江省
+# 体育局主办"): a sentence repeating the event's full name without it ("…锦标赛总裁判长朱旦标
+# 介绍道") names someone else. Only after 由: a deed such as 提出 or 提到 is said in other
+# words (发布, 承认), and at this weight crud-dev 040 and 053 lost their answers.
+_DEED_BONUS = 0.4
+_BY_WHOM = re.compile(r"由(?:谁|誰|哪)")
 _OTHER_YEARS_PENALTY = 0.3
+# "该企业", "该市", "本次赛事": what the article is about, named before.
+_ANAPHOR = re.compile(
+    r"该(?:企业|公司|集团|机构|单位|银行|项目|平台|品牌|市|县|区|省|国|地|校|院|店|案|男子|女子)"
+    r"|(?:本次|本届|此次)(?:赛事|比赛|大赛|活动|会议|论坛|展会|大会|展览|峰会|博览会)"
+)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -177,7 +108,12 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _candidates(
-    hits: list[Hit], terms: _Terms, qtype: str, question: str, attribute: Sequence[str] = ()
+    hits: list[Hit],
+    terms: Terms,
+    qtype: str,
+    question: str,
+    attribute: Sequence[str] = (),
+    bonus: float = 0.0,
 ) -> tuple[list[_Candidate], float]:
     from rag.text import sentence_spans
 
@@ -209,6 +145,10 @@ def _candidates(
                 # 投资1000亿" after the sentence naming the plan): credit that context, less.
                 window = h.text[spans[max(0, i - 2)][0] : e]
                 cov = max(cov, 0.75 * terms.coverage(normalize(window)))
+            if _ANAPHOR.search(norm):
+                # "本次为该企业发放贷款约600万元": 该企业 is the article's subject, which its
+                # title names, though the sentence may open a passage.
+                cov = max(cov, 0.75 * terms.coverage(f"{title}\n{norm}"))
             phrase = len(qgrams & _bigrams(sent)) / len(qgrams) if qgrams else 0.0
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
@@ -219,7 +159,7 @@ def _candidates(
             if any(a in norm for a in attribute):
                 # "永定河的水位如何" is answered by a sentence on the 水位, not by one on the
                 # river's floods that repeats more of the question's other words.
-                score += _ATTRIBUTE_BONUS
+                score += bonus
             out.append(_Candidate(score, cov, h, s, e))
     out.sort(key=lambda c: -c.score)
     return out, best_passage
@@ -355,19 +295,22 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     """The offline answer from retrieved passages (no language model)."""
     if not hits:
         return abstain(rw.standalone, script, hits)
-    terms = _terms(sources, rw)
+    terms = question_terms(sources, rw)
     qtype = question_type(rw.question)
     if qtype == "what" and rw.context and is_elliptical(rw.question):
         # "净利润呢？" after "收益是多少？" asks how much too: the short answer 1.65亿港元.
         qtype = question_type(rw.context)
     if qtype in _LEAD_TYPES:
         hits = _with_lead(sources, hits)
+    bonus = _ATTRIBUTE_BONUS
     if mostly_latin(rw.question):
         attribute = english_deed(rw.question, sources.translate)
     else:
         asked = asked_attribute(rw.question) or asked_noun(rw.question)
         attribute = (asked,) if asked else ()
-    cands, best_passage = _candidates(hits, terms, qtype, rw.question, attribute)
+        if asked and _BY_WHOM.search(rw.question) and asked == asked_deed(rw.question):
+            bonus = _DEED_BONUS
+    cands, best_passage = _candidates(hits, terms, qtype, rw.question, attribute, bonus)
     uses = sources.uses
     article = article_reader(sources)
     need = required_pattern(rw.question, sources.translate)
@@ -463,7 +406,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     # (guests: 客人, 嘉宾); a Chinese question's are its own words. The short answer is the
     # one nearest the new question's words, not the carried context's ("同比增加了多少？"
     # after a question on 预警信息: the 1.02% after 增加, not the 6.88万条 of 预警信息).
-    own = _terms(sources, Rewrite(rw.question)) if rw.context else terms
+    own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
     primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
     text, citations = _compose(chosen, script, qtype, rw.question, primary)
     return Answer(

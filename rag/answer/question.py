@@ -68,7 +68,8 @@ _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
 )
 _NUMBER = re.compile(
-    r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+[个個家名对對项項位座届屆年多余餘]"
+    r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+"
+    r"[个個家名对對项項位座届屆年多余餘人次天件元条條辆輛台种種批场場起例艘只倍岁歲部张張份秒]"
 )
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
 _PLACE = re.compile(
@@ -85,7 +86,7 @@ _PERSON = re.compile(
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
 _MEASURE_Q = re.compile(
     r"(?:多少|(?<!哪)几)\s*(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
-    r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲])"
+    r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲秒件款艘架张張份]|部(?![门門分署队隊长長])|种(?![植子])|種(?![植子]))"
 )
 # A reason as news gives it: "因个人原因", "由于…", "出于…考虑", "为了…".
 _REASON = re.compile(r"因为|因為|由于|由於|原因|出于|出於|为了|為了|以便|(?<![原基])因(?!此)")
@@ -119,13 +120,16 @@ _NOT_MONEY_Q = re.compile(
     r"增长|增加|下降|减少|提高|降低|增幅|同比|环比|比例|占比|份额|率|growth|increase|decrease|rise|fall|share|rate|percent",
     re.I,
 )
+_NOT_MONEY_UNITS = r"平方|立方|公里|千米|米|公顷|亩|吨|千瓦|人|户|个|家|名|辆|台|件|次|套|头|只|条|项|座|所|部|张|份|册|株|字"
 _MONEY = re.compile(
     rf"(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿|千)?\s*(?:元|美元|欧元|港元|英镑|日元|块)"
-    rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)"
+    # a sum in 万 or 亿 with its currency unsaid ("投资1000亿"), not a count ("7万平方米")
+    rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)(?!\s*(?:{_NOT_MONEY_UNITS}))"
 )
 # "How many visitors ...": the answer states a number.
 _HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
-_ANY_NUMBER = re.compile(rf"{_NUM}")
+# A numeral counts with its classifier: "一时", "统一", "进一步" count nothing.
+_ANY_NUMBER = _NUMBER
 # The counted noun phrase: the words after "how many" up to an auxiliary, a preposition or a
 # past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
 _COUNTED_EN = re.compile(
@@ -204,13 +208,16 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     m = _MEASURE_Q.search(question)
     if m:
         unit = re.escape(m.group(1))
-        # "10个小时" answers 多少小时: a classifier may stand before a measure word
-        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:个|個)?{unit}")
+        # "10个小时" answers 多少小时: a classifier may stand before an hour, not before
+        # a volume ("4个部分" is no 部)
+        each = r"(?:个|個)?" if len(m.group(1)) > 1 else ""
+        rest = r"(?![门門分署队隊长長])" if m.group(1) == "部" else ""
+        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{each}{unit}{rest}")
     m = _AMOUNT_OF.search(question)
     if m and m.group(1)[0] not in _UNIT_START:
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
         if words and words[0] not in FRAME_WORDS:
-            return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUM}))")
+            return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{_NUMBER.pattern}))")
     m = _HOW_MANY_EN.search(asked)
     if m:
         # "How many visitors attended ...": a number, and the counted thing in one sentence;
@@ -235,7 +242,7 @@ def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)
-    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUM}))")
+    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{_NUMBER.pattern}))")
 
 
 def english_amount_asked(question: str) -> bool:
@@ -381,11 +388,9 @@ _WHICH = frozenset("哪些 哪家 哪个 哪個 哪几 哪幾 哪位".split())
 _ASKING_ABOUT = frozenset("如何 怎样 怎樣 怎么样 怎麼樣 什么 什麼".split())
 
 
-def asked_attribute(question: str) -> str | None:
-    """The noun a Chinese question asks about: the one just before 如何/怎样/是什么
-    ("永定河的水位如何" -> 水位, "喂养周的主题是什么" -> 主题), or the deed a who question asks
-    the doer of ("论坛由谁承办" -> 承办, "谁主办的" -> 主办, "由哪些单位承办" -> 承办), else
-    None."""
+def asked_deed(question: str) -> str | None:
+    """The deed a who or which question asks the doer of ("论坛由谁承办" -> 承办, "谁主办的"
+    -> 主办, "由哪个单位主办" -> 主办), else None."""
     words = tagged(question)
     for i in range(len(words) - 1):
         word, flag = words[i + 1]
@@ -394,8 +399,20 @@ def asked_attribute(question: str) -> str | None:
         # "由哪些单位承办": which doers of a deed, as a list.
         if i + 2 < len(words) and words[i][0] in _WHICH and words[i + 1][1].startswith("n"):
             verb, vflag = words[i + 2]
-            if vflag.startswith("v") and len(verb) >= 2:
+            if (vflag.startswith("v") or vflag == "b") and len(verb) >= 2:
                 return verb
+    return None
+
+
+def asked_attribute(question: str) -> str | None:
+    """The noun a Chinese question asks about: the one just before 如何/怎样/是什么
+    ("永定河的水位如何" -> 水位, "喂养周的主题是什么" -> 主题), or the deed a who question asks
+    the doer of ("论坛由谁承办" -> 承办, "谁主办的" -> 主办, "由哪些单位承办" -> 承办), else
+    None."""
+    deed = asked_deed(question)
+    if deed:
+        return deed
+    words = tagged(question)
     for i in range(1, len(words)):
         if words[i][0] not in _ASKING_ABOUT:
             continue

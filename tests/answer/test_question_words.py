@@ -312,3 +312,86 @@ def test_a_why_question_quotes_the_reason(make_corpus) -> None:  # type: ignore[
     )
     ans = ask_fresh(make_corpus, {"a.txt": article}, "邓祖明为什么辞职？")
     assert any("因个人原因" in c.quote for c in ans.citations), ans.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "matches"),
+    [
+        # 一 of 一时 or 统一 counts nothing: a how-much question needs a figure
+        ("该公司获得了多少贷款？", "了解到其急需融资贷款，但一时无法寻找到合适的金融机构。", False),
+        ("该公司获得了多少贷款？", "本次为该企业发放贷款约600万元。", True),
+        ("该公司获得了多少贷款？", "银行为其发放贷款两万元。", True),
+        # a how-many-seconds or how-many-volumes question names its unit
+        ("猛士917零百加速多少秒？", "此外，猛士917将推出纯电、增程两种动力车型。", False),
+        ("猛士917零百加速多少秒？", "可实现零百加速4.2秒和100%最大爬坡度。", True),
+        ("汇编收录了多少部团内规章？", "汇编分为共青团、青联、学联、少先队4个部分。", False),
+        ("汇编收录了多少部团内规章？", "收录团内规章73部。", True),
+        # a sum of money is no area in 万 ("7万平方米")
+        ("What was the total value of deals signed?", "展览面积7万平方米。", False),
+        ("What was the total value of deals signed?", "签约项目总金额达1000亿。", True),
+    ],
+)
+def test_what_a_how_much_sentence_must_state(question: str, sentence: str, matches: bool) -> None:
+    from rag.answer.question import blank_non_counts, required_pattern
+
+    need = required_pattern(question)
+    assert need is not None
+    assert bool(need.search(blank_non_counts(sentence))) is matches
+
+
+def test_how_many_departments_is_no_count_of_volumes() -> None:
+    from rag.answer.question import counted_unit
+
+    assert counted_unit("有多少部门参与？") is None
+    assert counted_unit("收录了多少部规章？") == "部"
+
+
+def test_the_figure_is_the_one_whose_clause_says_what_is_asked() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = (
+        "调查结果显示，51%的受访者认为特朗普曾试图通过非法手段留任，仅29%的人相信他使用"
+        "合法的方法，其余20%认为特朗普不打算继续留在白宫。"
+    )
+    terms = ["受访者", "认为", "特朗普", "试图", "非法", "手段", "留任"]
+    assert (
+        short_answer("多少受访者认为特朗普曾试图通过非法手段留任？", "number", sentence, terms)
+        == "51%"
+    )
+
+
+def test_the_deed_asked_after_which_unit() -> None:
+    from rag.answer.question import asked_deed
+
+    assert asked_deed("浙江省青少年武术散打锦标赛由哪个单位主办？") == "主办"
+    assert asked_deed("论坛由谁承办？") == "承办"
+    assert asked_deed("永定河的水位如何？") is None
+
+
+def test_by_whom_a_deed_was_done_is_the_sentence_saying_it(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # The sentences repeating the event's full name say other things; the one saying who
+    # hosted it calls it 本次赛事.
+    article = (
+        "2023年浙江省青少年武术散打锦标赛开赛\n"
+        "7月16日上午，2023年浙江省青少年武术散打锦标赛在温州市文成县体育中心开赛。\n"
+        "比赛为期3天，共有574名运动员参赛。\n"
+        "2023年浙江省青少年武术散打锦标赛总裁判长朱旦标介绍道。\n"
+        "据了解，本次赛事由浙江省体育局主办，温州市体育局承办。\n"
+    )
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "浙江省青少年武术散打锦标赛由哪个单位主办？")
+    assert "浙江省体育局主办" in ans.citations[0].quote, ans.text
+
+
+def test_a_sentence_on_the_articles_subject_by_anaphor(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # "该企业" is the company the title names: the sentence with the loan is about it, though
+    # a long article puts it in another passage than the company's name.
+    filler = "".join(f"街道干部第{i}次走访辖区企业，了解经营情况和融资需求。" for i in range(1, 9))
+    article = (
+        "武汉锦华盛铁路机车有限公司获贷款解燃眉之急\n"
+        "近期，武汉锦华盛铁路机车有限公司负责人在街道工作人员回访时连连感谢。\n"
+        f"{filler}\n"
+        "在走访过程中，了解到其急需融资贷款，但一时无法寻找到合适的金融机构。\n"
+        "街道联合辖区银行金融机构提供金融服务，本次为该企业发放贷款约600万元。\n"
+    )
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "武汉锦华盛铁路机车有限公司获得了多少贷款？")
+    assert ans.text.startswith("600万元"), ans.text
