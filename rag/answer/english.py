@@ -27,6 +27,13 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+# Posts are capitalised before a name or as a title ("President Biden", "Chief of Naval
+# Operations"): the articles may name the post otherwise (海军作战部部长, no 首席).
+_POSTS = frozenset(
+    "chief president vice deputy governor mayor minister secretary director chairman "
+    "chairwoman premier ambassador spokesman spokeswoman spokesperson commissioner prime "
+    "general admiral senator speaker".split()
+)
 
 
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
@@ -47,7 +54,9 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
     after_first_word = re.sub(r"^\s*\S+", "", question)
     runs: list[list[tuple[str, ...]]] = []
     for m in _CAPITALISED_RUN.finditer(after_first_word):
-        words = [w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR]
+        words = [
+            w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR | _POSTS
+        ]
         run: list[tuple[str, ...]] = []
         for g in groups_of(" ".join(words), translate) if words else []:
             alts = tuple(normalize(a) for a in g if a and not a.isascii())

@@ -62,7 +62,7 @@ TITLES = (
     "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相 "
     # the posts of companies, services and crews news names people by
     "首席执行官 首席财务官 首席技术官 首席经济学家 总监 行长 社长 所长 站长 处长 镇长 乡长 村长 "
-    "列车长 机长 船长 队长 检察长 主编 总编辑".split()
+    "列车长 机长 船长 队长 检察长 主编 总编辑 知事".split()
 )
 _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
@@ -151,6 +151,9 @@ _EN_UNITS = {
     **dict.fromkeys(("hour", "hours"), "个小时|個小時|小时|小時"),
     **dict.fromkeys(("minute", "minutes"), "分钟|分鐘"),
     **dict.fromkeys(("times",), "次"),
+    # people are counted in 人, 名, 位 ("53人死亡"), not by a word for people (人们, 人民)
+    **dict.fromkeys(("people", "persons"), "人|名|位"),
+    **dict.fromkeys(("copies",), "张|張|册|冊|份|本|套"),
 }
 # "What is the population of …": the value of a quantity, an English how-much question
 # (not "the number of containers", which counts containers, nor a rate or a share).

@@ -59,10 +59,19 @@ _WHO_DID = re.compile(
 )
 
 
+# "How many people have died…": the deed a how-many question counts the doers of, a past
+# tense after the counted words.
+_HOW_MANY_DID = re.compile(
+    r"^\s*how many\s+[a-z][a-z -]*?\s+(?:(?:have|has|had|were|was|been)\s+)*([a-z]+ed|died)\b",
+    re.I,
+)
+
+
 def english_deed(question: str, translate: Translate) -> tuple[str, ...]:
     """The Chinese words of the deed an English who question asks the doer of ("Who
-    undertook…" -> 承担, 承办), as `asked_attribute` gives a Chinese one's; () if none."""
-    m = _WHO_DID.match(question)
+    undertook…" -> 承担, 承办), or a how-many question counts ("How many people died" ->
+    死亡), as `asked_attribute` gives a Chinese one's; () if none."""
+    m = _WHO_DID.match(question) or _HOW_MANY_DID.match(question)
     groups = translate(m.group(1)) if m else []
     return tuple(normalize(a) for a in groups[0]) if groups else ()
 

@@ -54,8 +54,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "heat": ("高温", "热浪", "热量"),
     "heatwave": ("高温", "热浪"),
     "heat wave": ("高温", "热浪"),
-    # A Chinese province's governor is its 省长 (CC-CEDICT: 州长, a US state's; 总督).
-    "governor": ("省长", "州长", "总督"),
+    # A Chinese province's governor is its 省长 (CC-CEDICT: 州长, a US state's; 总督); a
+    # Japanese prefecture's or a Korean province's is its 知事.
+    "governor": ("省长", "州长", "知事", "总督"),
     "vice governor": ("副省长",),
     "deputy governor": ("副省长",),
     "deputy mayor": ("副市长",),
@@ -151,6 +152,13 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "transition period": ("过渡期",),
     # Delegations and teams are led (率队, 率领, 带队), before CC-CEDICT's 领导 (to govern).
     "lead": ("率队", "率领", "带队", "带领", "领导", "引领"),
+    # Travel news: cruise ships (邮轮; CC-CEDICT's 游船 is a pleasure boat) dock (停靠) at
+    # ports; permits are applied for (申请, before CC-CEDICT's 应用 "to put to use").
+    "cruise ship": ("邮轮", "游轮"),
+    # Military news: CC-CEDICT glosses "naval" by nothing of its own.
+    "naval": ("海军",),
+    "dock": ("停靠", "码头", "对接"),
+    "apply": ("申请", "应用"),
 }
 
 

@@ -198,4 +198,6 @@ class HybridRetriever:
         return [float(self._vector(t) @ q) for t in texts]
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
-        return term_groups(text, known=self.uses, names=self.names().words, words=self.knows)
+        return term_groups(
+            text, known=self.uses, names=self.names().words, words=self.knows, as_written=True
+        )

@@ -137,6 +137,7 @@ def term_groups(
     known: Callable[[str], bool] | None = None,
     names: Names | None = None,
     words: Callable[[str], bool] | None = None,
+    as_written: bool = False,
 ) -> list[tuple[str, ...]]:
     """The translated candidates grouped per English term (each group starts at weight 1).
 
@@ -146,23 +147,42 @@ def term_groups(
     candidates the corpus never uses keeps its dictionary-first ones.
     `names` reads romanised names as the corpus's words (see `translate_query`); with
     `words` (is this one of the corpus's words?), an event's Chinese abbreviation the
-    articles use joins as a group of its own ("China Hi-Tech Fair": 高交会).
+    articles use joins as a group of its own ("China Hi-Tech Fair": 高交会). With
+    `as_written`, a capitalised word's senses are joined by the word itself when the
+    articles write it so (for matching sentences; BM25 would count "马斯克（Elon Musk）"
+    twice).
     """
     pool = max_per_term if known is None else max(max_per_term, _POOL)
     groups: list[list[str]] = []
-    for term, weight in translate_query(text, max_per_term=pool, names=names):
+    if max_per_term < 1:
+        raise ValueError(f"Expected max_per_term of at least 1, got {max_per_term}.")
+    for term, weight in _translate(text, pool, names):
         if weight >= 1.0 or not groups:
             groups.append([term])
         else:
             groups[-1].append(term)
     out: list[tuple[str, ...]] = []
     for g in groups:
-        used = [t for t in g if known(t)] if known is not None else []
-        out.append(tuple(dict.fromkeys(used or g))[:max_per_term])
+        senses = [t for t in g if not _as_written(t)]
+        used = [t for t in senses if known(t)] if known is not None else []
+        kept = tuple(dict.fromkeys(used or senses))[:max_per_term]
+        if as_written and kept and known is not None:
+            # A capitalised word as written, when the articles write it so ("Cruise 公司"),
+            # past the senses' cut; never in place of senses ("Khanun" alone would outweigh
+            # the 卡努 the answering articles write).
+            kept += tuple(t for t in dict.fromkeys(g) if _as_written(t) and known(t))
+        if kept:
+            out.append(kept)
     if words is None:
         return out
     # Abbreviations from all the candidates: the articles may write only the short name.
     return out + abbreviations([tuple(g) for g in groups], words)
+
+
+def _as_written(term: str) -> bool:
+    """A capitalised English word's own spelling among its candidates (lower case: numbers
+    and acronyms pass through as they are)."""
+    return term.isascii() and term.isalpha() and term.islower()
 
 
 def abbreviations(
@@ -215,7 +235,7 @@ def translate_query(
     """
     if max_per_term < 1:
         raise ValueError(f"Expected max_per_term of at least 1, got {max_per_term}.")
-    return list(_translate(text, max_per_term, names))
+    return [(t, w) for t, w in _translate(text, max_per_term, names) if not _as_written(t)]
 
 
 def clear_cache() -> None:
@@ -287,7 +307,9 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             # A name before the common senses: "Trump" is 特朗普 here, not 将牌.
             spelled = [w for w in names(word) if len(word) >= _MIN_NAME_LETTERS] if names else []
             found = tuple(dict.fromkeys([*d.person(word), *d.pinyin(word), *spelled, *found]))
-            found = _with_country(found)
+            # Last, the name as written: the articles may write it in Latin letters ("一辆
+            # Cruise 公司的自动驾驶出租车"), whatever the word's senses (巡航).
+            found = (*_with_country(found), word)
         if found:
             yield found
 

@@ -395,3 +395,62 @@ def test_a_sentence_on_the_articles_subject_by_anaphor(make_corpus) -> None:  # 
     )
     ans = ask_fresh(make_corpus, {"a.txt": article}, "武汉锦华盛铁路机车有限公司获得了多少贷款？")
     assert ans.text.startswith("600万元"), ans.text
+
+
+def test_a_post_is_no_name_an_english_question_must_find() -> None:
+    from rag.answer.english import english_name_runs
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {
+            "Biden": ("拜登",),
+            "Chief": ("首席",),
+            "Naval": ("海军",),
+            "Operations": ("行动",),
+        }
+        return [table[w] for w in text.split() if w in table]
+
+    # The articles write 海军作战部部长, no 首席; "President" is a post before a name.
+    runs = english_name_runs("Who did Biden nominate as Chief of Naval Operations?", translate)
+    assert not any("首席" in g for run in runs for g in run)
+    assert any("拜登" in g for run in runs for g in run)
+    runs = english_name_runs("What did President Biden say?", translate)
+    assert [[g[0] for g in run] for run in runs] == [["拜登"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "matches"),
+    [
+        # people are counted in 人 or 名, not by a word for people
+        ("How many people died in Lahaina?", "拉海纳有53人死亡。", True),
+        ("How many people died in Lahaina?", "人们在拉海纳看到大火。", False),
+        ("How many copies of the album did he sell?", "专辑正版碟卖出了270万张。", True),
+    ],
+)
+def test_english_counts_of_people_and_copies(question: str, sentence: str, matches: bool) -> None:
+    from rag.answer.question import blank_non_counts, required_pattern
+
+    need = required_pattern(question)
+    assert need is not None
+    assert bool(need.search(blank_non_counts(sentence))) is matches
+
+
+def test_an_english_how_many_question_counts_the_doers_of_its_deed() -> None:
+    from rag.answer.titles import english_deed
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        return {"died": [("死亡", "遇难")], "attended": [("参加",)]}.get(text, [])
+
+    assert english_deed("How many people have died in the floods?", translate) == ("死亡", "遇难")
+    assert english_deed("How many visitors attended the expo?", translate) == ("参加",)
+    assert english_deed("How many stations has Qingdao built?", translate) == ()
+
+
+def test_a_japanese_or_korean_governor_is_a_title() -> None:
+    from rag.answer.titles import english_title, holds_title
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        return {"governor": [("省长", "州长", "知事")], "Jeju": [("济州",)]}.get(text, [])
+
+    titles, owner = english_title("Who is the governor of Jeju?", translate) or ((), [])
+    assert "知事" in titles
+    assert holds_title("韩国济州特别自治道知事吴怜勋召开会议。", "知事", owner)

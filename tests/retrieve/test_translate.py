@@ -498,3 +498,30 @@ def test_winning_is_read_as_award_news_writes_it() -> None:
     got = terms("Which cities won the award?")
     assert got.index("获得") < got.index("奖")
     assert "拿下" not in got
+
+
+def test_a_capitalised_word_the_articles_write_in_latin_letters_joins_its_senses() -> None:
+    corpus = {"巡航", "cruise", "khanun", "马斯克", "musk"}
+    known = corpus.__contains__
+    got = term_groups("Where did the Cruise robotaxi get stuck?", known=known, as_written=True)
+    assert any("巡航" in g and "cruise" in g for g in got)
+    # Not for BM25, which would count "马斯克（Elon Musk）" twice, and never alone: the
+    # articles answering on Khanun write 卡努.
+    assert not any("cruise" in g for g in term_groups("Where did the Cruise go?", known=known))
+    assert not any("musk" in g for g in term_groups("What did Musk say?", known=known))
+    alone = term_groups("When will Typhoon Khanun arrive?", known=known, as_written=True)
+    assert not any("khanun" in g for g in alone)
+
+
+@pytest.mark.parametrize(
+    ("question", "sense"),
+    [
+        ("Who is the governor of Jeju?", "知事"),  # a Korean or Japanese governor
+        ("How many cruise ships applied to dock at the port?", "邮轮"),
+        ("How many cruise ships applied to dock at the port?", "申请"),
+        ("How many cruise ships applied to dock at the port?", "停靠"),
+        ("Who commands the naval fleet?", "海军"),
+    ],
+)
+def test_news_senses_of_travel_and_office_words(question: str, sense: str) -> None:
+    assert any(sense in g for g in term_groups(question)), term_groups(question)
