@@ -154,6 +154,7 @@ _EN_UNITS = {
     # people are counted in 人, 名, 位 ("53人死亡"), not by a word for people (人们, 人民)
     **dict.fromkeys(("people", "persons"), "人|名|位"),
     **dict.fromkeys(("copies",), "张|張|册|冊|份|本|套"),
+    **dict.fromkeys(("entries", "items", "pieces"), "条|條|项|項|件|份"),
 }
 # "What is the population of …": the value of a quantity, an English how-much question
 # (not "the number of containers", which counts containers, nor a rate or a share).
@@ -227,7 +228,8 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         # English noun phrases end in their head ("innovative application scenarios": 场景),
         # so the phrase's last term stands for it.
         phrase = _COUNTED_EN.match(asked[m.end() :])
-        head = phrase.group(1).split()[0].lower() if phrase else ""
+        words = phrase.group(1).split() if phrase else []
+        head = words[-1].lower() if words else ""  # "text data entries": entries
         if head in _EN_UNITS:  # "how many days": a number of 天
             return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:{_EN_UNITS[head]})")
         counted = _head_and_number(phrase.group(1), translate) if phrase else None
@@ -477,12 +479,15 @@ FRAME_WORDS = frozenset(
 )
 
 
+# Measures written in Latin letters: "239.5mg/100ml", "20km", "5000mAh" are figures, not
+# names like "5G".
+LATIN_UNITS = r"mg|ml|kg|km|cm|mm|kWh|kW|mAh|GB|TB|MB"
 # Digits that count nothing: dates and clock times ("8月3日", "2023-2025年", "12时30分"), and
 # names with a number in them ("5G", "G20", "COVID-19").
 _NON_COUNT = re.compile(
     r"(?:19|20)\d{2}\s*(?:[-—–~至到]\s*(?:19|20)\d{2}\s*)?年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?|"
     r"\d{1,2}\s*[日号號]|\d{1,2}\s*[时時点點](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|"
-    r"[A-Za-z]+-?\d+[A-Za-z]*|\d+[A-Za-z]+"
+    rf"[A-Za-z]+-?\d+[A-Za-z]*|\d+(?!(?:{LATIN_UNITS})(?![A-Za-z]))[A-Za-z]+"
 )
 
 

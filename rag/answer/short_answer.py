@@ -9,6 +9,7 @@ import re
 from rag.answer.lists import enumeration
 from rag.answer.question import (
     BROAD_PLACES,
+    LATIN_UNITS,
     PERCENT,
     PLACE_TAGS,
     TITLES,
@@ -23,7 +24,7 @@ from rag.retrieve.names import SURNAMES
 from rag.text import normalize
 
 _UNITS = (
-    r"%|％|个百分点|個百分點|个小时|個小時|个月|個月|美元|欧元|歐元|港元|英镑|英鎊|日元|元|"
+    rf"{LATIN_UNITS}|%|％|个百分点|個百分點|个小时|個小時|个月|個月|美元|欧元|歐元|港元|英镑|英鎊|日元|元|"
     # measures: rainfall, distance, area, weight, volume, temperature, time
     r"毫米|厘米|平方公里|平方千米|平方米|立方米|公里|千米|米|公顷|公頃|亩|畝|千克|公斤|克|毫升|升|"
     r"摄氏度|攝氏度|℃|千瓦时|千瓦時|千瓦|瓦|小时|小時|分钟|分鐘|秒|"

@@ -155,6 +155,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     # Travel news: cruise ships (邮轮; CC-CEDICT's 游船 is a pleasure boat) dock (停靠) at
     # ports; permits are applied for (申请, before CC-CEDICT's 应用 "to put to use").
     "cruise ship": ("邮轮", "游轮"),
+    # Things are used (使用, 用于), not second-hand (CC-CEDICT's first "used": 中古).
+    "used": ("使用", "用于", "二手"),
     # Military news: CC-CEDICT glosses "naval" by nothing of its own.
     "naval": ("海军",),
     "dock": ("停靠", "码头", "对接"),

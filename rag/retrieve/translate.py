@@ -300,6 +300,11 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             # word ("who": 何人) is no reading of the acronym WHO.
             yield tuple(dict.fromkeys([*found[:2], token])) if found else (token,)
             continue
+        if not found and _CAMEL_CASE.search(token):
+            # A product's name no dictionary knows, which Chinese news writes as is:
+            # TransGPT, DiskStation (WeChat is 微信).
+            yield (token,)
+            continue
         if capital and word in _EVENT_WORDS:
             yield _EVENT_WORDS[word]  # "China Hi-Tech Fair": the fair is an event
             continue
@@ -416,6 +421,9 @@ def _longest_phrase(
             if d.has(key):
                 return n, d.lookup([(key, combo[0][1])])
     return 0, ()
+
+
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
 def _pass_through(token: str) -> tuple[str, ...]:

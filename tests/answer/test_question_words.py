@@ -454,3 +454,24 @@ def test_a_japanese_or_korean_governor_is_a_title() -> None:
     titles, owner = english_title("Who is the governor of Jeju?", translate) or ((), [])
     assert "知事" in titles
     assert holds_title("韩国济州特别自治道知事吴怜勋召开会议。", "知事", owner)
+
+
+def test_a_measure_in_latin_letters_is_a_figure_not_a_name() -> None:
+    from rag.answer.question import blank_non_counts
+    from rag.answer.short_answer import has_amount, short_answer
+
+    assert has_amount("龚某的血液酒精检测结果显示出239.5mg/100ml")
+    assert "5G" not in blank_non_counts("5G基站和4S店")  # names keep counting nothing
+    sentence = "经过抽血检测，孙某血液酒精检测结果为104.9mg/100ml，属于醉酒驾驶机动车。"
+    terms = ["孙某", "血液", "酒精", "检测", "结果"]
+    assert short_answer("孙某血液酒精检测结果是多少？", "number", sentence, terms) == "104.9mg"
+
+
+def test_an_english_count_is_of_the_phrases_last_word() -> None:
+    from rag.answer.question import blank_non_counts, required_pattern
+
+    # "text data entries" counts entries (条), not texts
+    need = required_pattern("How many text data entries were used to pre-train the model?")
+    assert need is not None
+    assert need.search(blank_non_counts("该模型使用34.6万条文本数据用于预训练。"))
+    assert not need.search(blank_non_counts("模型有7个文本。"))

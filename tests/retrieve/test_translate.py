@@ -525,3 +525,9 @@ def test_a_capitalised_word_the_articles_write_in_latin_letters_joins_its_senses
 )
 def test_news_senses_of_travel_and_office_words(question: str, sense: str) -> None:
     assert any(sense in g for g in term_groups(question)), term_groups(question)
+
+
+def test_a_products_name_in_camel_case_searches_as_written() -> None:
+    got = term_groups("How many entries were used to train TransGPT?")
+    assert ("TransGPT",) in got
+    assert any("使用" in g for g in got)  # "used" is not CC-CEDICT's second-hand 中古
