@@ -36,6 +36,7 @@ _POSTS = frozenset(
 )
 
 
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
 
@@ -59,9 +60,20 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
         ]
         run: list[tuple[str, ...]] = []
         for g in groups_of(" ".join(words), translate) if words else []:
-            alts = tuple(normalize(a) for a in g if a and not a.isascii())
+            # A word's own spelling (translate's "cruise" beside 巡航) is no sense of it.
+            senses = [a for a in g if a and not (a.isascii() and a.isalpha() and a.islower())]
+            alts = tuple(normalize(a) for a in senses if not a.isascii())
+            # A product's name the articles write in Latin letters (TransGPT, not WenTian)
+            product = (
+                len(senses) == 1
+                and _CAMEL_CASE.search(senses[0]) is not None
+                and senses[0].lower() in g
+            )
+            if product:
+                alts = (normalize(senses[0]),)
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
-            if alts and len(alts) == len(g) and min(map(len, alts)) >= 2 and alts not in run:
+            whole = product or len(alts) == len(senses)
+            if alts and whole and min(map(len, alts)) >= 2 and alts not in run:
                 run.append(alts)
         if run:
             # News writes some names in Latin letters (Mac, iPhone): the name as asked is

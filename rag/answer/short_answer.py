@@ -37,6 +37,7 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+_INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場]")
 # The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
 _DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
 _CHANGE_OR_RATE = re.compile(
@@ -121,13 +122,16 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             # A span of time answers how long or how old, not how much ("两年累计亏损": 两年).
             amounts = [m for m in found if not _SPAN.search(m.group(0).strip())]
             found = amounts or found
-        # A bare number with no unit is too bare to stand alone ("2" of "2号线"), and the
-        # question's own figure is what it asks about ("100个城市中有多少个…": not 100个).
+        # A bare number with no unit is too bare to stand alone ("2" of "2号线"), the
+        # question's own figure is what it asks about ("100个城市中有多少个…": not 100个),
+        # and 一个 is mostly the article "a" ("是一个基于…的大模型").
         asked = normalize(question)
         found = [
             m
             for m in found
-            if not m.group(0).strip().isdigit() and normalize(m.group(0).strip()) not in asked
+            if not m.group(0).strip().isdigit()
+            and normalize(m.group(0).strip()) not in asked
+            and not _INDEFINITE.fullmatch(m.group(0).strip())
         ]
     elif qtype in ("who", "place"):
         return _named_answer(question, qtype, sentence, terms)

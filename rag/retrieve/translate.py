@@ -302,8 +302,9 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             continue
         if not found and _CAMEL_CASE.search(token):
             # A product's name no dictionary knows, which Chinese news writes as is:
-            # TransGPT, DiskStation (WeChat is 微信).
-            yield (token,)
+            # TransGPT, DiskStation (WeChat is 微信); with its spelling as written, which
+            # says whether the articles write it so (WenTian is their 问天).
+            yield (token, word)
             continue
         if capital and word in _EVENT_WORDS:
             yield _EVENT_WORDS[word]  # "China Hi-Tech Fair": the fair is an event

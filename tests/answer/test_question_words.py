@@ -475,3 +475,28 @@ def test_an_english_count_is_of_the_phrases_last_word() -> None:
     assert need is not None
     assert need.search(blank_non_counts("该模型使用34.6万条文本数据用于预训练。"))
     assert not need.search(blank_non_counts("模型有7个文本。"))
+
+
+def test_an_english_name_the_articles_write_in_latin_letters_still_names_the_subject() -> None:
+    from rag.answer.english import english_name_runs
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        # as Sources.translate reads a corpus writing "Trump" and "TransGPT" in Latin too
+        table = {
+            "Trump": ("特朗普", "trump"),
+            "TransGPT": ("TransGPT", "transgpt"),
+            "WenTian": ("WenTian",),
+        }
+        return [table[w] for w in text.split() if w in table]
+
+    assert english_name_runs("What did Trump say?", translate)[0][0][0] == "特朗普"
+    assert english_name_runs("How many parameters has TransGPT?", translate)[0][0][0] == "transgpt"
+    # A CamelCase name the articles do not write so (their 问天) requires nothing.
+    assert english_name_runs("Where was WenTian launched?", translate) == []
+
+
+def test_one_of_something_is_the_article_a_not_a_count() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = "据悉，TransGPT是一个基于Transformer架构的文本大模型。"
+    assert short_answer("TransGPT的参数量是多少？", "number", sentence, ["transgpt"]) is None
