@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from rag.retrieve.cedict import Dictionary, dictionary
+from rag.retrieve.figures import CAMEL_CASE, MONTHS, RELATIVE_DATES, grade, month_date, pass_through
 from rag.retrieve.names import SURNAMES, surname_characters
 from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
@@ -57,35 +58,7 @@ _WORD = re.compile(
     r"|\d+\.\d+"  # a decimal: "1.7" as the articles write it (1.7万)
     r"|[A-Za-z0-9]+(?:['’][A-Za-z]+)?"
 )
-_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’][sS]$")
-# "Level III response", "Grade 2 alert": Chinese news writes the grade as 三级 (or Ⅲ级).
-_GRADES = frozenset({"level", "grade", "class", "tier"})
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
-_CN_DIGITS = "零一二三四五六七八九"
-# Chinese news writes dates in digits: "August 3" is 8月3日.
-_MONTHS = {
-    m: n
-    for n, m in enumerate(
-        "january february march april may june july august september october november "
-        "december".split(),
-        start=1,
-    )
-}
-# Relative dates as news writes them; "this" is a stop word, so no dictionary phrase starts
-# with it, and "year" alone reads 年度.
-_RELATIVE_DATES = {
-    ("this", "year"): "今年",
-    ("last", "year"): "去年",
-    ("next", "year"): "明年",
-    ("this", "month"): "本月",
-    ("last", "month"): "上月",
-    ("this", "week"): "本周",
-    ("last", "week"): "上周",
-}
-# "January to June" is 1-6月 (also written 1—6月, 1至6月), and the periods statistics name.
-_RANGE_WORDS = frozenset({"to", "through", "till", "until", "and"})
-_PERIODS = {(1, 3): "一季度", (1, 6): "上半年", (1, 9): "前三季度", (7, 12): "下半年"}
 # "which year", "what position": the kind of answer asked for, not a topic the articles
 # name (年度, 地位); as the Chinese question's frame words (时间, 职位) are not searched.
 _ANSWER_FRAME = re.compile(
@@ -265,14 +238,14 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
         token, word = tokens[i], words[i]
         # A capitalised word is a name or a month ("May" opening a question is the verb).
         capital = token[:1].isupper() and not shouted
-        if capital and word in _MONTHS and not (i == 0 and word == "may"):
-            n, found = _date(tokens, i)
+        if capital and word in MONTHS and not (i == 0 and word == "may"):
+            n, found = month_date(tokens, i)
             yield found
             i += n
             continue
-        n, found = _grade(tokens, i)
+        n, found = grade(tokens, i)
         if not n and (
-            relative := _RELATIVE_DATES.get((word, words[i + 1] if i + 1 < len(words) else ""))
+            relative := RELATIVE_DATES.get((word, words[i + 1] if i + 1 < len(words) else ""))
         ):
             n, found = 2, (relative,)
         if not n:
@@ -290,7 +263,7 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
         acronym = token.isupper() and len(token) >= 2 and not shouted  # "US", "WHO"
         if word in ENGLISH_QUERY_STOPWORDS and not acronym:
             continue
-        passed = _pass_through(token)
+        passed = pass_through(token)
         if passed and not acronym:
             yield passed
             continue  # a number
@@ -300,7 +273,7 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             # word ("who": 何人) is no reading of the acronym WHO.
             yield tuple(dict.fromkeys([*found[:2], token])) if found else (token,)
             continue
-        if not found and _CAMEL_CASE.search(token):
+        if not found and CAMEL_CASE.search(token):
             # A product's name no dictionary knows, which Chinese news writes as is:
             # TransGPT, DiskStation (WeChat is 微信); with its spelling as written, which
             # says whether the articles write it so (WenTian is their 问天).
@@ -347,37 +320,6 @@ def _with_country(heads: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _date(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
-    """(tokens used, terms) of a month name and its day, if one follows: 8月3日, else 8月;
-    a range of months as statistics write it ("January to June": 上半年, 1-6月)."""
-    month = _MONTHS[tokens[i].lower()]
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-    step = 2 if nxt.lower() in _RANGE_WORDS else 1
-    last = _MONTHS.get(tokens[i + step].lower(), 0) if i + step < len(tokens) else 0
-    if last > month:
-        forms = (f"{month}-{last}月", f"{month}—{last}月", f"{month}至{last}月")
-        period = _PERIODS.get((month, last))
-        return step + 1, ((period,) if period else ()) + forms
-    day = _ORDINAL.match(nxt)
-    digits = day.group(1) if day else nxt
-    if digits.isdigit() and 1 <= int(digits) <= 31:
-        return 2, (f"{month}月{int(digits)}日",)
-    return 1, (f"{month}月",)
-
-
-def _grade(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
-    """(tokens used, terms) of a grade ("Level III" -> 三级, III; "level 2" -> 二级, 2级),
-    or (0, ())."""
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-    if tokens[i].lower() not in _GRADES or not nxt:
-        return 0, ()
-    if nxt.lower() in _ROMAN and nxt.isupper():
-        return 2, (f"{_chinese_number(_ROMAN[nxt.lower()])}级", nxt)
-    if nxt.isdigit() and 1 <= int(nxt) <= 20:
-        return 2, (f"{_chinese_number(int(nxt))}级", f"{int(nxt)}级")
-    return 0, ()
-
-
 def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, ...]]:
     """(tokens used, corpus words) of a romanised name of two or three capitalised words
     the articles use ("Li Feng" -> 李丰; also given name first: "Feng Li"), or (0, ())."""
@@ -422,46 +364,6 @@ def _longest_phrase(
             if d.has(key):
                 return n, d.lookup([(key, combo[0][1])])
     return 0, ()
-
-
-_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
-
-
-def _pass_through(token: str) -> tuple[str, ...]:
-    """Numbers, ordinals and Latin tokens that search as they are ("5G", "2023", "ICP")."""
-    m = _ORDINAL.match(token)
-    if m:
-        # Chinese news counts events and sessions with 第: "the 3rd Digital China Summit" is
-        # 第三届, "the 3rd quarter" 第三季度.
-        num = int(m.group(1))
-        if not 0 < num < 100:
-            return (m.group(1),)
-        return (f"第{_chinese_number(num)}届", f"第{_chinese_number(num)}", m.group(1))
-    if _THOUSANDS.fullmatch(token):
-        return _chinese_figures(int(token.replace(",", "")))
-    if any(c.isdigit() for c in token) or (len(token) >= 2 and token.isupper()):
-        return (token,)
-    return ()
-
-
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
-
-
-def _chinese_figures(n: int) -> tuple[str, ...]:
-    """A number as Chinese news writes it: digits, or in 万/亿 (15,000: 15000, 1.5万)."""
-    out = [str(n)]
-    for unit, size in (("亿", 10**8), ("万", 10**4)):
-        if n >= size and n % (size // 100) == 0:
-            out.append(f"{n / size:g}{unit}")
-            break
-    return tuple(out)
-
-
-def _chinese_number(n: int) -> str:
-    """1-99 in Chinese numerals (13 -> 十三), as in 第十三届."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
-    return head + (_CN_DIGITS[ones] if ones or not tens else "")
 
 
 # ---- word forms -----------------------------------------------------------------------
