@@ -30,10 +30,13 @@ _UNITS = (
     r"摄氏度|攝氏度|℃|千瓦时|千瓦時|千瓦|瓦|小时|小時|分钟|分鐘|秒|"
     r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種部张張份]"
 )
-# A quantity: a number (digits, or Chinese numerals followed by a unit), "多/余" for "more
-# than", a magnitude (万, 亿) and a unit or classifier: "1.7万个", "16.8%", "662亿美元", "50多个".
+# A quantity: a number (digits, or Chinese numerals followed by a unit; a range of digits),
+# "多/余" for "more than", a magnitude (万, 亿) and a unit or classifier: "1.7万个", "16.8%",
+# "662亿美元", "50多个", "70-160万元".
 _QUANTITY = re.compile(
-    r"(?:(?<![0-9.])[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
+    # a range as one figure: "70-160万元"
+    r"(?:(?<![0-9.])(?:[0-9]+(?:\.[0-9]+)?\s*(?:-|—|–|~|～|至|到)\s*)?"
+    r"[0-9０-９]+(?:[.,][0-9]+)*\s*(?:多|余|餘)?\s*(?:万|萬|亿|億|千)?\s*"
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")

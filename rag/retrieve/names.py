@@ -94,14 +94,22 @@ def _maybe_name(word: str) -> bool:
     return jieba.posseg.dt.word_tag_tab.get(word, "nr") == "nr"
 
 
+# What a place's name of two characters ends in when jieba's dictionary does not list it.
+_PLACE_ENDS = "省市区县镇乡村州岛山江河湖港湾城"
+
+
 def misread_name(word: str, flag: str) -> bool:
     """Whether jieba's "person" tag on a word of four or more characters comes from its
     dictionary, which tags thousands of idioms so (殷切期望, 顾全大局, 光宗耀祖): a name
-    that long is a foreign one (泽连斯基), which the dictionary does not list."""
-    if flag != "nr" or len(word) < 4:
-        return False
+    that long is a foreign one (泽连斯基), which the dictionary does not list. Or whether
+    its "place" tag is a guess at two characters its dictionary does not list, not shaped
+    like a place ("夜查共查获": 查共)."""
     import jieba.posseg
 
+    if flag == "ns" and len(word) == 2:
+        return word not in jieba.posseg.dt.word_tag_tab and word[-1] not in _PLACE_ENDS
+    if flag != "nr" or len(word) < 4:
+        return False
     return jieba.posseg.dt.word_tag_tab.get(word) == "nr"
 
 

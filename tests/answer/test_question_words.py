@@ -500,3 +500,22 @@ def test_one_of_something_is_the_article_a_not_a_count() -> None:
 
     sentence = "据悉，TransGPT是一个基于Transformer架构的文本大模型。"
     assert short_answer("TransGPT的参数量是多少？", "number", sentence, ["transgpt"]) is None
+
+
+def test_a_range_is_one_figure() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = "目前，新车已经开启预售，预售价区间为70-160万元。"
+    assert (
+        short_answer("猛士917的预售价区间是多少？", "number", sentence, ["预售价"]) == "70-160万元"
+    )
+    # a range of years or months stays no figure
+    assert short_answer("投资多少？", "number", "2023-2025年投资1000亿元。", ["投资"]) == "1000亿元"
+
+
+def test_a_two_character_place_guess_is_no_subject() -> None:
+    from rag.answer.question import proper_names, question_places
+
+    # jieba guesses 查共 of "夜查共查获" is a place; its dictionary knows no such word
+    assert "查共" not in proper_names("北京交警夜查共查获多少名酒驾司机？")
+    assert question_places("福州市和青岛在哪里？") == ["福州市", "青岛"]
