@@ -87,10 +87,28 @@ def _names_a_subject(question: str) -> bool:
     "person" not starting with a common surname is a misread (同比增加)."""
     if not re.search(r"[\u4e00-\u9fff]", question):
         return True  # English: its own rules
+    asked = _asked_kinds(question)
     return any(
-        word not in _FRAMES and not (flag == "nr" and word[0] not in SURNAMES)
+        word not in _FRAMES and word not in asked and not (flag == "nr" and word[0] not in SURNAMES)
         for word, flag in _tagged_words(question, _SUBJECT_TAGS)
     )
+
+
+def _asked_kinds(question: str) -> set[str]:
+    """The nouns naming the kind of answer asked for ("由哪个单位主办": 单位, "哪些城市"):
+    what the answer is, not what the question is about."""
+    import jieba.posseg as pseg
+
+    with _posseg_lock:
+        pairs = [(p.word, p.flag) for p in pseg.cut(question)]
+    out: set[str] = set()
+    for i, (word, _flag) in enumerate(pairs):
+        j = i - 1
+        while j >= 0 and pairs[j][1][:1] in ("q", "m"):  # 哪 一个 单位
+            j -= 1
+        if j >= 0 and (pairs[j][0].startswith("哪") or pairs[j][0] in ("什么", "什麼", "何")):
+            out.add(word)
+    return out
 
 
 def _tagged_words(text: str, tags: Collection[str]) -> list[tuple[str, str]]:

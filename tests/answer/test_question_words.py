@@ -519,3 +519,24 @@ def test_a_two_character_place_guess_is_no_subject() -> None:
     # jieba guesses 查共 of "夜查共查获" is a place; its dictionary knows no such word
     assert "查共" not in proper_names("北京交警夜查共查获多少名酒驾司机？")
     assert question_places("福州市和青岛在哪里？") == ["福州市", "青岛"]
+
+
+def test_which_unit_hosted_it_asks_on_about_the_last_question(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "a.txt": (
+            "浙江省青少年武术散打锦标赛开赛\n"
+            "7月16日上午，浙江省青少年武术散打锦标赛在温州市文成县体育中心开赛。\n"
+            "本次赛事由浙江省体育局主办，温州市体育局承办。\n"
+        ),
+        "b.txt": "济宁双拥演出举行\n本次演出由中共济宁市委宣传部主办，济宁市双拥办承办。\n",
+    }
+    settings = make_corpus(files)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    first = "浙江省青少年武术散打锦标赛在哪里开赛？"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": engine.ask(first).text},
+    ]
+    ans = engine.ask("由哪个单位主办？", history=history)
+    assert "浙江省体育局" in ans.citations[0].quote, ans.text

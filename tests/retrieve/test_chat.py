@@ -16,6 +16,10 @@ def test_followup_detection() -> None:
     assert is_followup("同比增加了多少？")  # jieba's "person" 同比增加 is no name
     assert is_followup("会持续到什么时候？")  # 时候 frames the answer
     assert not is_followup("网络广告业务收入增长了多少？")
+    # The kind of answer asked for (哪个单位) names no subject; what it asks of does.
+    assert is_followup("由哪个单位主办？")
+    assert is_followup("是哪家公司承办的？")
+    assert not is_followup("哪个城市举办了第一届峰会？")
 
 
 def test_pronoun_replaced_by_last_proper_noun() -> None:
