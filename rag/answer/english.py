@@ -38,7 +38,10 @@ _POSTS = frozenset(
 
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
-_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w-]*(?:\s+|(?=[^\w\s])|$)){1,6}")
+# One name may hold "of" or "for" ("Ministry of Water Resources": 水利部, as a whole).
+_CAPITALISED_RUN = re.compile(
+    r"(?:\b[A-Z][\w-]*(?:\s+(?:(?:of|for)\s+(?=[A-Z]))?|(?=[^\w\s])|$)){1,6}"
+)
 
 
 def english_name_runs(question: str, translate: Translate | None) -> list[list[tuple[str, ...]]]:

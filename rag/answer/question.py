@@ -62,7 +62,7 @@ TITLES = (
     "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相 "
     # the posts of companies, services and crews news names people by
     "首席执行官 首席财务官 首席技术官 首席经济学家 总监 行长 社长 所长 站长 处长 镇长 乡长 村长 "
-    "列车长 机长 船长 队长 检察长 主编 总编辑 知事".split()
+    "列车长 机长 船长 队长 检察长 主编 总编辑 知事 厂长".split()
 )
 _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
@@ -111,7 +111,7 @@ _UNIT_START = "万萬亿億千百元年天倍"
 # ("1000亿", "3.5万元", "2 billion yuan"). Not for growth or shares, which come as percentages.
 _MONEY_Q = re.compile(
     r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值(?:是|为)?多少|成交额|签约额|交易额"
-    r"|\bhow much (?:money|investment|funding|capital)\b"
+    r"|\bhow much\b[\w\s-]*?\b(?:money|investment|funding|funds|capital|subsid(?:y|ies)|budget)\b"
     r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
     r"|\bhow much (?:did|does|will|was|were|is)\b.*\b(?:cost|invest\w*|raise\w*|spen[dt]|worth|pa(?:y|id)|fund\w*)\b",
     re.I,

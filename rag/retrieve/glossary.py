@@ -157,6 +157,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "cruise ship": ("邮轮", "游轮"),
     # Things are used (使用, 用于), not second-hand (CC-CEDICT's first "used": 中古).
     "used": ("使用", "用于", "二手"),
+    # Transport news counts passengers (旅客 as well as 乘客) and crew (乘务员, 船员, 机组);
+    # a factory's director is its 厂长.
+    "passenger": ("乘客", "旅客"),
+    "crew": ("乘务员", "船员", "机组", "人员"),
+    "director": ("主任", "厂长", "董事", "经理", "导演"),
+    # Relief funds are allocated (下达, 拨付) as 资金 or 经费.
+    "funding": ("资金", "经费", "拨款"),
+    "relief": ("救灾", "救济", "赈灾"),
+    "allocate": ("下达", "拨付", "分配"),
     # Military news: CC-CEDICT glosses "naval" by nothing of its own.
     "naval": ("海军",),
     "dock": ("停靠", "码头", "对接"),

@@ -540,3 +540,27 @@ def test_which_unit_hosted_it_asks_on_about_the_last_question(make_corpus) -> No
     ]
     ans = engine.ask("由哪个单位主办？", history=history)
     assert "浙江省体育局" in ans.citations[0].quote, ans.text
+
+
+def test_an_official_name_with_of_is_one_name() -> None:
+    from rag.answer.english import english_name_runs
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {
+            "Ministry of Water Resources": [("水利部",)],
+            "Water Resources": [("浇灌",), ("资源",)],
+            "Ministry": [("部",)],
+        }
+        return table.get(text, [])
+
+    q = "How much funding did the Ministry of Water Resources allocate?"
+    assert english_name_runs(q, translate) == [[("水利部", "ministry of water resources")]]
+
+
+def test_how_much_funding_asks_a_sum_of_money() -> None:
+    from rag.answer.question import blank_non_counts, required_pattern
+
+    need = required_pattern("How much disaster relief funding did the ministries allocate?")
+    assert need is not None
+    assert need.search(blank_non_counts("财政部、水利部紧急下达中央财政水利救灾资金4.5亿元。"))
+    assert not need.search(blank_non_counts("水利部门已科学分配好调水分水比例。"))

@@ -531,3 +531,18 @@ def test_a_products_name_in_camel_case_searches_as_written() -> None:
     got = term_groups("How many entries were used to train TransGPT?")
     assert ("TransGPT",) in got
     assert any("使用" in g for g in got)  # "used" is not CC-CEDICT's second-hand 中古
+
+
+@pytest.mark.parametrize(
+    ("question", "sense"),
+    [
+        ("How many passengers and crew were stranded?", "旅客"),
+        ("How many passengers and crew were stranded?", "乘务员"),
+        ("Who is the director of the cotton factory?", "厂长"),
+        ("How much relief funding was allocated?", "救灾"),
+        ("How much relief funding was allocated?", "资金"),
+        ("How much relief funding was allocated?", "下达"),
+    ],
+)
+def test_news_senses_of_transport_relief_and_factory_words(question: str, sense: str) -> None:
+    assert any(sense in g for g in term_groups(question)), term_groups(question)
