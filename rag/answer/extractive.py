@@ -168,6 +168,20 @@ def _candidates(
 # ---- composing ------------------------------------------------------------------------------
 
 
+# Share of character bigrams two sentences must share to be one report reprinted ("在36个城
+# 市" and "在 36 个城市" in two outlets' copies of a ministry's notice).
+_REPRINT = 0.8
+
+
+def _repeats(a: _Candidate, b: _Candidate) -> bool:
+    """Whether sentence `a` says what `b` says: one holds the other, or both are copies of
+    one report, which a second citation would only repeat."""
+    if a.said in b.said or b.said in a.said:
+        return True
+    ga, gb = _bigrams(a.said), _bigrams(b.said)
+    return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) >= _REPRINT
+
+
 def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
     """The best sentence, plus close runners-up that add something (max 3)."""
     if not cands:
@@ -193,12 +207,7 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
         key = (c.hit.article_id, c.hit.start + c.start)
         if key in seen:
             continue
-        text = c.said
-        if any(
-            text in normalize(x.hit.text[x.start : x.end])
-            or normalize(x.hit.text[x.start : x.end]) in text
-            for x in chosen
-        ):
+        if any(_repeats(c, x) for x in chosen):
             continue
         seen.add(key)
         chosen.append(c)

@@ -551,3 +551,23 @@ def test_how_much_funding_asks_a_sum_of_money() -> None:
     assert need is not None
     assert need.search(blank_non_counts("财政部、水利部紧急下达中央财政水利救灾资金4.5亿元。"))
     assert not need.search(blank_non_counts("水利部门已科学分配好调水分水比例。"))
+
+
+def test_a_reprinted_sentence_is_quoted_once(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # Two outlets print the same notice, one with spaces around its figures: a second copy
+    # adds nothing, so the answer quotes once and leaves room for what else is said.
+    notice = (
+        "在前期试点基础上，进一步扩大国产小客车注册登记生产企业预查验试点，在{n}个城市{m}家"
+        "生产企业实行新车出厂提前查验车辆，群众上牌免交验车辆。"
+    )
+    files = {
+        "a.txt": "公安部交通管理局发布新措施\n近日，公安部交通管理局发布了一系列新措施。\n"
+        + notice.format(n="36", m="33")
+        + "\n",
+        "b.txt": "车辆登记服务再优化\n"
+        + notice.format(n=" 36 ", m=" 33 ")
+        + "\n推行摩托车登记省内一证通办，便利群众异地购车登记。\n",
+    }
+    ans = ask_fresh(make_corpus, files, "国产小客车注册登记生产企业预查验试点扩大到了哪里？")
+    copies = [c for c in ans.citations if "预查验试点" in c.quote]
+    assert len(copies) == 1, ans.text
