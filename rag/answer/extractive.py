@@ -27,20 +27,17 @@ from functools import cached_property, partial
 
 from rag.answer.citations import citation
 from rag.answer.english import english_name_runs
+from rag.answer.kinds import TITLES, blank_non_counts, question_type, type_bonus
 from rag.answer.question import (
-    TITLES,
     asked_attribute,
     asked_deed,
     asked_noun,
     asks_change_or_part,
     asks_part,
-    blank_non_counts,
     english_amount_asked,
     question_places,
-    question_type,
     quoted_names,
     required_pattern,
-    type_bonus,
 )
 from rag.answer.refusal import abstain
 from rag.answer.short_answer import has_amount, short_answer
@@ -192,14 +189,19 @@ def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
     if qtype != "what" and type_bonus(qtype, best.hit.text[best.start : best.end]) == 0:
         # The best-matching sentence names the topic but not the kind of answer asked for
         # (no number for 多少): add the best sentence of the same passage that does.
-        for c in cands[1:]:
-            if (
-                c.hit.chunk_id == best.hit.chunk_id
-                and type_bonus(qtype, c.hit.text[c.start : c.end]) > 0
-            ):
-                chosen.append(c)
-                seen.add((c.hit.article_id, c.hit.start + c.start))
-                break
+        fitting = [
+            c
+            for c in cands[1:]
+            if c.hit.chunk_id == best.hit.chunk_id
+            and type_bonus(qtype, c.hit.text[c.start : c.end]) > 0
+        ]
+        if qtype == "organ":
+            # News names an organisation in full where it first mentions it (公安部交通管理
+            # 局发布了…) and shortens it after (公安部将…): the first such sentence.
+            fitting.sort(key=lambda c: c.start)
+        if fitting:
+            chosen.append(fitting[0])
+            seen.add((fitting[0].hit.article_id, fitting[0].hit.start + fitting[0].start))
     limit = 3 if qtype in ("list", "what") else 2
     for c in cands[1:]:
         if len(chosen) >= limit or c.score < 0.8 * best.score or c.coverage < 0.5 * best.coverage:

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.kinds import LATIN_UNITS, TITLES, blank_non_counts
 from rag.answer.lists import enumeration
 from rag.answer.question import (
     BROAD_PLACES,
-    LATIN_UNITS,
     PERCENT,
     PLACE_TAGS,
-    TITLES,
     asked_attribute,
     asks_change_or_part,
     asks_part,
     asks_sum,
-    blank_non_counts,
     counted_unit,
 )
 from rag.retrieve.names import SURNAMES

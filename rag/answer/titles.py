@@ -9,7 +9,8 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.english import Translate
-from rag.answer.question import TITLES, tagged
+from rag.answer.kinds import TITLES
+from rag.answer.question import tagged
 from rag.text import normalize
 
 __all__ = ["OWN_TITLE_REACH", "english_deed", "english_title", "holds_title", "title_owner"]

@@ -8,12 +8,11 @@ import pytest
 
 import rag
 from rag.answer.english import english_name_runs
+from rag.answer.kinds import blank_non_counts, question_type
 from rag.answer.question import (
     asked_attribute,
     asked_noun,
-    blank_non_counts,
     question_places,
-    question_type,
     quoted_names,
     required_pattern,
 )
@@ -39,6 +38,11 @@ from rag.text import detect_script, to_simplified
         ("List the cities that won awards.", "list"),
         ("How long did the talks last?", "number"),  # a duration: 10个小时
         ("What rank did Qingdao get in the competitiveness list?", "what"),  # list: a noun
+        ("哪个机构扩大了预查验试点？", "organ"),
+        ("是哪個機構提出了通知？", "organ"),
+        ("Which agency issued the notice?", "organ"),
+        ("哪些部门进行了研判会商？", "list"),  # several: a list of them
+        ("哪家公司的股价上涨了8%？", "what"),  # companies go by names without a suffix
     ],
 )
 def test_question_type(question: str, expected: str) -> None:

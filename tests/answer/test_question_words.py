@@ -237,7 +237,7 @@ def test_english_how_many_counts_the_noun_before_its_modifiers() -> None:
 
 
 def test_how_old_asks_an_age() -> None:
-    from rag.answer.question import question_type
+    from rag.answer.kinds import question_type
     from rag.answer.short_answer import short_answer
 
     question = "How old was Beau Biden when he died?"
@@ -274,7 +274,8 @@ def test_the_noun_asked_may_be_said_by_its_part(make_corpus) -> None:  # type: i
 
 
 def test_what_is_the_value_of_a_quantity_is_a_how_much_question() -> None:
-    from rag.answer.question import english_amount_asked, question_type, required_pattern
+    from rag.answer.kinds import question_type
+    from rag.answer.question import english_amount_asked, required_pattern
 
     question = "What is the population of Guiyang?"
     assert question_type(question) == "number"
@@ -300,7 +301,7 @@ def test_an_english_count_of_days_is_a_number_of_days() -> None:
 
 
 def test_a_why_question_quotes_the_reason(make_corpus) -> None:  # type: ignore[no-untyped-def]
-    from rag.answer.question import question_type
+    from rag.answer.kinds import question_type
 
     assert question_type("邓祖明为什么辞职？") == "why"
     assert question_type("Why did he resign?") == "why"
@@ -336,7 +337,8 @@ def test_a_why_question_quotes_the_reason(make_corpus) -> None:  # type: ignore[
     ],
 )
 def test_what_a_how_much_sentence_must_state(question: str, sentence: str, matches: bool) -> None:
-    from rag.answer.question import blank_non_counts, required_pattern
+    from rag.answer.kinds import blank_non_counts
+    from rag.answer.question import required_pattern
 
     need = required_pattern(question)
     assert need is not None
@@ -444,7 +446,7 @@ def test_a_japanese_or_korean_governor_is_a_title() -> None:
 
 
 def test_a_measure_in_latin_letters_is_a_figure_not_a_name() -> None:
-    from rag.answer.question import blank_non_counts
+    from rag.answer.kinds import blank_non_counts
     from rag.answer.short_answer import has_amount, short_answer
 
     assert has_amount("龚某的血液酒精检测结果显示出239.5mg/100ml")
@@ -455,7 +457,8 @@ def test_a_measure_in_latin_letters_is_a_figure_not_a_name() -> None:
 
 
 def test_an_english_count_is_of_the_phrases_last_word() -> None:
-    from rag.answer.question import blank_non_counts, required_pattern
+    from rag.answer.kinds import blank_non_counts
+    from rag.answer.question import required_pattern
 
     # "text data entries" counts entries (条), not texts
     need = required_pattern("How many text data entries were used to pre-train the model?")
@@ -545,7 +548,8 @@ def test_an_official_name_with_of_is_one_name() -> None:
 
 
 def test_how_much_funding_asks_a_sum_of_money() -> None:
-    from rag.answer.question import blank_non_counts, required_pattern
+    from rag.answer.kinds import blank_non_counts
+    from rag.answer.question import required_pattern
 
     need = required_pattern("How much disaster relief funding did the ministries allocate?")
     assert need is not None
@@ -571,3 +575,36 @@ def test_a_reprinted_sentence_is_quoted_once(make_corpus) -> None:  # type: igno
     ans = ask_fresh(make_corpus, files, "国产小客车注册登记生产企业预查验试点扩大到了哪里？")
     copies = [c for c in ans.citations if "预查验试点" in c.quote]
     assert len(copies) == 1, ans.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names_one"),
+    [
+        ("近日，公安部交通管理局发布了一系列新措施。", True),
+        ("国务院办公厅印发通知。", True),
+        ("中国合格评定国家认可委员会颁发证书。", True),
+        ("全部企业实行新车出厂提前查验。", False),  # 全部: two characters
+        ("支持在银行、汽车金融公司等金融机构设立服务站。", False),  # kinds, not names
+    ],
+)
+def test_an_organisation_is_named_by_its_suffix(sentence: str, names_one: bool) -> None:
+    from rag.answer.kinds import type_bonus
+
+    assert (type_bonus("organ", sentence) > 0) is names_one
+
+
+def test_which_body_did_it_is_answered_by_its_first_full_mention(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # The deed's sentence has no doer; news names the body in full first (公安部交通管理局)
+    # and shortens it after (公安部): the answer adds the first mention, not a later one.
+    article = (
+        "机动车登记服务再优化\n"
+        "近日，公安部交通管理局发布了一系列服务保障高质量发展的新措施，其中包括优化机动车登记服务。"
+        "首先，公安部将简化新车注册登记手续，便利一站办理新车上牌。"
+        "在前期试点基础上，将进一步扩大国产小客车注册登记生产企业预查验试点，在36个城市实行新车出厂"
+        "提前查验车辆。\n"
+    )
+    ans = ask_fresh(
+        make_corpus, {"a.txt": article}, "哪个机构扩大了国产小客车注册登记生产企业预查验试点？"
+    )
+    assert "公安部交通管理局" in ans.text, ans.text
+    assert "预查验试点" in ans.citations[0].quote
