@@ -82,6 +82,11 @@ class _Candidate:
         """The sentence, normalised (read by every filter below)."""
         return normalize(self.hit.text[self.start : self.end])
 
+    @cached_property
+    def grams(self) -> set[str]:
+        """The sentence's character bigrams (compared with each sentence already chosen)."""
+        return _bigrams(self.said)
+
 
 # crud-dev zh answerable: answer recall 0.81 -> 0.82 at 0.15 or 0.3; seeds unchanged.
 _ATTRIBUTE_BONUS = 0.15
@@ -175,7 +180,7 @@ def _repeats(a: _Candidate, b: _Candidate) -> bool:
     one report, which a second citation would only repeat."""
     if a.said in b.said or b.said in a.said:
         return True
-    ga, gb = _bigrams(a.said), _bigrams(b.said)
+    ga, gb = a.grams, b.grams
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) >= _REPRINT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import to_traditional, tokenize
+from rag.text import to_traditional, words
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A person's post: news writes the title before the name ("侨联主席李丰").
@@ -85,6 +85,7 @@ _PERSON = re.compile(
 # word of three characters or more (全部, 东部 name none). Not 机构, 组织 or 银行: news writes
 # them of kinds (金融机构, 商业银行) as often as in names.
 _ORGANS = tuple("部 局 委 署 厅 院 办 委员会 办公室 协会 联合会 基金会 法院 检察院".split())
+_ORGAN_ENDS = frozenset(s[-1] for s in _ORGANS)
 # A reason as news gives it: "因个人原因", "由于…", "出于…考虑", "为了…".
 _REASON = re.compile(r"因为|因為|由于|由於|原因|出于|出於|为了|為了|以便|(?<![原基])因(?!此)")
 
@@ -118,6 +119,13 @@ def blank_non_counts(text: str) -> str:
     return _NON_COUNT.sub(" ", text)
 
 
+def names_organ(sentence: str) -> bool:
+    """Whether the sentence names an organisation (a word ending as one's name does)."""
+    if _ORGAN_ENDS.isdisjoint(sentence):  # no word can end so: spare the cut
+        return False
+    return any(len(w) >= 3 and w.endswith(_ORGANS) for w in words(sentence))
+
+
 def question_type(question: str) -> str:
     """One of position, date, number, list, place, who, organ, why, what (the default)."""
     if HOW_OLD.search(question) or WHAT_QUANTITY.search(question):
@@ -143,7 +151,7 @@ def type_bonus(qtype: str, sentence: str) -> float:
     if qtype == "position":
         return 0.25 if _TITLE.search(sentence) else 0.0
     if qtype == "organ":
-        return 0.2 if any(len(w) >= 3 and w.endswith(_ORGANS) for w in tokenize(sentence)) else 0.0
+        return 0.2 if names_organ(sentence) else 0.0
     if qtype == "why":
         return 0.25 if _REASON.search(sentence) else 0.0
     return 0.0
