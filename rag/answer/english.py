@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.retrieve.translate import mostly_latin, term_groups
+from rag.retrieve.cedict import dictionary
+from rag.retrieve.translate import EVENT_WORDS, mostly_latin, term_groups
 from rag.text import normalize
 
 __all__ = ["Translate", "english_name_runs", "groups_of"]
@@ -37,10 +38,16 @@ _POSTS = frozenset(
 
 
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+# An adjective of nationality translates as a language or a people (台语, 俄罗斯人).
+_PEOPLE_OR_LANGUAGE = "语人"
+_MIN_NAME_LETTERS = 4  # as the translation's: "Li" alone names too many people
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
-# One name may hold "of" or "for" ("Ministry of Water Resources": 水利部, as a whole).
+# One name may hold "of" or "for" ("Ministry of Water Resources": 水利部, as a whole); it
+# ends where Chinese begins ("Futurist Alliance的定价": the name is "Futurist Alliance").
+# A pinyin name may hold an apostrophe between syllables ("Zong'an"), not a possessive's.
+_LATIN_WORD = r"[A-Z](?:(?![\u3400-\u9fff\uf900-\ufaff])[\w-]|['’](?![sS]\b)(?=[a-z]))*"
 _CAPITALISED_RUN = re.compile(
-    r"(?:\b[A-Z][\w-]*(?:\s+(?:(?:of|for)\s+(?=[A-Z]))?|(?=[^\w\s])|$)){1,6}"
+    rf"(?:\b{_LATIN_WORD}(?:\s+(?:(?:of|for)\s+(?=[A-Z]))?|(?=[^\w\s])|(?=[\u3400-\u9fff])|$)){{1,6}}"
 )
 
 
@@ -51,7 +58,9 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
 
     Latin pass-throughs ("CCID", "5G") are left out: the articles may write them in Chinese.
     The question's first word is capitalised as a sentence start, not as a name; months and
-    weekdays are capitalised by convention.
+    weekdays are capitalised by convention. A common word inside a name is read in none of
+    its senses: "Three Sheep Network" is no 绵羊, "Board of Investment" no 木板; the name's
+    other words, phrases and readings remain.
     """
     if not mostly_latin(question):
         return []
@@ -62,7 +71,17 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             w for w in m.group(0).split() if w.strip(".,;:!?'\"’").lower() not in _CALENDAR | _POSTS
         ]
         run: list[tuple[str, ...]] = []
+        bare = [w.strip(".,;:!?'\"’") for w in words]
+        # An event's name is all its words: "China Hi-Tech Fair" is 高交会, of 高新技术 and
+        # 交易会, the words' common senses.
+        event = any(w.lower() in EVENT_WORDS for w in bare)
+        plain: set[str] = set()  # the renderings of the name's common words
+        for w in bare if not event else []:
+            if dictionary().ordinary(w):
+                plain.update(a for g in groups_of(w, translate) for a in g if not a.isascii())
         for g in groups_of(" ".join(words), translate) if words else []:
+            if plain.intersection(g):  # a common word's senses, alone or in the run's words
+                continue
             # A word's own spelling (translate's "cruise" beside 巡航) is no sense of it.
             senses = [a for a in g if a and not (a.isascii() and a.isalpha() and a.islower())]
             alts = tuple(normalize(a) for a in senses if not a.isascii())
@@ -76,6 +95,11 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
                 alts = (normalize(senses[0]),)
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
             whole = product or len(alts) == len(senses)
+            if alts and all(a[-1] in _PEOPLE_OR_LANGUAGE for a in alts):
+                continue  # "Taiwanese students": 台语 is the language; the article says 台湾
+            lone = _POSSESSIVE_END.sub("", words[0]) if len(words) == 1 else ""
+            if lone and len(lone) < _MIN_NAME_LETTERS and lone.lower() not in g:
+                continue  # "a man surnamed Qu": a lone syllable's guess (渠县), not a name
             if alts and whole and min(map(len, alts)) >= 2 and alts not in run:
                 run.append(alts)
         if run:

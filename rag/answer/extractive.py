@@ -54,6 +54,7 @@ from rag.answer.subjects import (
 )
 from rag.answer.terms import Terms, question_terms
 from rag.answer.titles import (
+    OPENING_CHARS,
     OWN_TITLE_REACH,
     english_deed,
     english_title,
@@ -361,7 +362,11 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # title (副省长, 副市长; 亚洲数据集团总裁 asked 华为的总裁) says nothing of it.
             owner = title_owner(rw.question, noun)
             of = [with_stem(owner)] if owner else []
-            cands = [c for c in cands if holds_title(c.said, noun, of)]
+            cands = [
+                c
+                for c in cands
+                if holds_title(c.said, noun, of, opening=article(c.hit.article_id)[:OPENING_CHARS])
+            ]
         places = question_places(rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
@@ -376,7 +381,14 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         # Of the owner, the words the articles use ("UCLG Asia-Pacific": 亚太, not UCLG).
         titles, words = asked_title
         of_owner = [g for g in words if any(uses(a) for a in g)]
-        cands = [c for c in cands if any(holds_title(c.said, t, of_owner) for t in titles)]
+        cands = [
+            c
+            for c in cands
+            if any(
+                holds_title(c.said, t, of_owner, opening=article(c.hit.article_id)[:OPENING_CHARS])
+                for t in titles
+            )
+        ]
         # The owner's own title, when a sentence names it ("国家信息中心主任徐强"): the head
         # of one of its departments (…中心信息化和产业发展部主任) is not who is asked.
         owners_own = [

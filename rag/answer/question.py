@@ -16,7 +16,8 @@ from rag.text import normalize, tokenize
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
 _MEASURE_Q = re.compile(
-    r"(?:多少|(?<!哪)几)\s*(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
+    # "多少个小时" asks hours ("71小时"): the classifier before a unit of time is optional
+    r"(?:多少|(?<!哪)几)\s*(?:[个個](?=分钟|分鐘|小时|小時))?(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
     r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲秒件款艘架张張份]|部(?![门門分署队隊长長])|种(?![植子])|種(?![植子]))"
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
@@ -39,6 +40,8 @@ _UNIT_START = "万萬亿億千百元年天倍"
 # "投资了多少" / "what was the total value of" ask for a sum of money: the answer states one
 # ("1000亿", "3.5万元", "2 billion yuan"). Not for growth or shares, which come as percentages.
 _MONEY_Q = re.compile(
+    # a currency after 多少 asks a sum: 多少人民币 counts no 人
+    r"多少(?:万|亿)?(?:人民币|美元|欧元|港元|港币|英镑|日元|韩元)|"
     r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值(?:是|为)?多少|成交额|签约额|交易额"
     r"|\bhow much\b[\w\s-]*?\b(?:money|investment|funding|funds|capital|subsid(?:y|ies)|budget)\b"
     r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
@@ -66,7 +69,9 @@ _COUNTED_EN = re.compile(
     r"at|on|for|from|with|without|within|by|to|than|under|over|about|after|before|during|near|"
     r"across|through|per|into|among|"
     + "|".join(sorted(PAST_FORMS))  # "exhibitors took part": an irregular past also ends it
-    + r")\b|\w+ed\b)[\w'-]+\s*){1,5})",
+    + r")\b|\w+ed\b"
+    # a participle with its own object or place ("outlets discharging into rivers")
+    r"|\w+ing\b(?=\s+(?:into|in|on|at|to|from|with|for|the|a|an|part)\b))[\w'-]+\s*){1,5})",
     re.I,
 )
 
@@ -162,7 +167,11 @@ def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str
     """A sentence naming an English noun phrase's head (its last term, in any of its
     renderings) and a number; None when the head has no rendering of two characters."""
     groups = groups_of(phrase, translate)
-    alts = [normalize(a) for a in groups[-1] if len(a) > 1] if groups else []
+    # The head alone as well: a phrase's rendering may fold it in ("Heilongjiang rivers":
+    # 黑龙江河, where the article counts 河流).
+    head = groups_of(phrase.split()[-1], translate) if phrase.split() else []
+    alts = list(dict.fromkeys(normalize(a) for g in groups[-1:] + head[-1:] for a in g))
+    alts = [a for a in alts if len(a) > 1]
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)

@@ -13,7 +13,14 @@ from rag.answer.kinds import TITLES
 from rag.answer.question import tagged
 from rag.text import normalize
 
-__all__ = ["OWN_TITLE_REACH", "english_deed", "english_title", "holds_title", "title_owner"]
+__all__ = [
+    "OPENING_CHARS",
+    "OWN_TITLE_REACH",
+    "english_deed",
+    "english_title",
+    "holds_title",
+    "title_owner",
+]
 
 
 def title_owner(question: str, title: str) -> str | None:
@@ -36,19 +43,34 @@ _OWNER_REACH = 12  # characters between an owner and its title: "华为技术有
 OWN_TITLE_REACH = 6
 
 
+# A title standing alone after these ("，省长赵龙", "书记和市长") is of the article's own
+# place or body: news names it once, in its opening lines.
+_BARE_BEFORE = "，。；：、,;:和与及"
+# Where an article says whose 省长 / 市长 it means: its title and opening lines.
+OPENING_CHARS = 150
+
+
 def holds_title(
-    sentence: str, title: str, owner: Sequence[tuple[str, ...]] = (), reach: int = 0
+    sentence: str,
+    title: str,
+    owner: Sequence[tuple[str, ...]] = (),
+    reach: int = 0,
+    opening: str = "",
 ) -> bool:
     """Whether a normalised sentence names `title` (not its deputy, 副市长 for 市长), of the
     owner when the question names one: most of its words (groups of alternatives), at least
-    half, within `_OWNER_REACH` characters before the title. Most, not all: an English
-    owner's words are translated one by one ("National Meteorological Center": 全国, 气象,
-    中心, for the articles' 国家气象中心). `reach` narrows the window (0: `_OWNER_REACH`)."""
+    half, within `_OWNER_REACH` characters before the title, or, when the title stands alone
+    ("，省长赵龙"), in the article's `opening`. Most, not all: an English owner's words are
+    translated one by one ("National Meteorological Center": 全国, 气象, 中心, for the
+    articles' 国家气象中心). `reach` narrows the window (0: `_OWNER_REACH`)."""
     for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
         before = sentence[max(0, m.start() - (reach or _OWNER_REACH)) : m.start()]
         found = sum(any(a in before for a in alts) for alts in owner)
         if 2 * found >= len(owner):
             return True
+        if opening and (m.start() == 0 or sentence[m.start() - 1] in _BARE_BEFORE):
+            if 2 * sum(any(a in opening for a in alts) for alts in owner) >= len(owner):
+                return True
     return False
 
 

@@ -71,13 +71,15 @@ class Dictionary:
     (rank, headword, is_verb_sense) triples, lower rank first once sorted; `names` maps a
     toneless pinyin ("guizhou") to (-frequency, headword) of proper-name entries, and
     `persons` the last word of a name that heads a gloss ("Donald Trump, ..." -> "trump")
-    to (-frequency, headword): news names people by surname.
+    to (-frequency, headword): news names people by surname; `common` the head words of
+    short glosses of entries that are no proper names ("sheep", "party", "opera").
     """
 
     postings: dict[str, list[tuple[float, str, bool]]]
     names: dict[str, list[tuple[int, str]]]
     max_words: int
     persons: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    common: frozenset[str] = frozenset()
 
     def has(self, key: str) -> bool:
         return key in self.postings
@@ -111,6 +113,12 @@ class Dictionary:
     def person(self, word: str) -> tuple[str, ...]:
         """Names whose English form ends in `word` ("trump" -> 特朗普), commonest first."""
         return tuple(head for _, head in sorted(self.persons.get(word, ())))
+
+    def ordinary(self, word: str) -> bool:
+        """Whether an English word is a common word and no name: an entry that is no proper
+        name glosses it, and it spells no person or place ("Sheep", not "Trump", "Guiyang")."""
+        w = word.lower()
+        return w in self.common and not self.persons.get(w) and not self.names.get(w)
 
 
 _lock = threading.Lock()
@@ -155,9 +163,10 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
     postings: dict[str, list[tuple[float, str, bool]]] = {}
     names: dict[str, list[tuple[int, str]]] = {}
     persons: dict[str, list[tuple[int, str]]] = {}
+    common: set[str] = set()
     unsure: list[tuple[str, tuple[float, str, bool]]] = []
     for chunk in chunks:
-        unsure += _add_entries(chunk, freq, postings, names, persons)
+        unsure += _add_entries(chunk, freq, postings, names, persons, common)
     for key, posting in unsure:  # "Harbin": no other entry claims the word
         if key not in postings:
             postings[key] = [posting]
@@ -169,7 +178,13 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
     for abbreviation, heads in {**ABBREVIATIONS, **COMPANIES}.items():
         postings[abbreviation] = [(-100.0 + i, h, False) for i, h in enumerate(heads)]
     max_words = max((k.count(" ") + 1 for k in postings), default=1)
-    return Dictionary(postings=postings, names=names, max_words=max_words, persons=persons)
+    return Dictionary(
+        postings=postings,
+        names=names,
+        max_words=max_words,
+        persons=persons,
+        common=frozenset(common),
+    )
 
 
 def _add_entries(
@@ -178,6 +193,7 @@ def _add_entries(
     postings: dict[str, list[tuple[float, str, bool]]],
     names: dict[str, list[tuple[int, str]]],
     persons: dict[str, list[tuple[int, str]]],
+    plain_words: set[str],
 ) -> list[tuple[str, tuple[float, str, bool]]]:
     """Add the CC-CEDICT lines of `text` to the index.
 
@@ -216,6 +232,9 @@ def _add_entries(
                     gloss = gloss.partition(" ")[2] or gloss
                 if gloss.count(" ") < _MAX_WORDS:
                     postings.setdefault(gloss, []).append((rank, simp, verb))
+                if not proper and gloss.count(" ") < 3:
+                    # its head word too: "Western opera" says "opera" is a common word
+                    plain_words.add(gloss.rpartition(" ")[2])
         if proper:
             for alias, word in _aliases(body.partition("/")[0], simp):
                 postings.setdefault(alias, []).append((_NAME_HEAD - common, word, False))

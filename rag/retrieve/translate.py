@@ -21,6 +21,7 @@ from rag.retrieve.names import SURNAMES, surname_characters
 from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
+    "EVENT_WORDS",
     "PAST_FORMS",
     "abbreviations",
     "clear_cache",
@@ -59,6 +60,7 @@ _WORD = re.compile(
     r"|[A-Za-z0-9]+(?:['’][A-Za-z]+)?"
 )
 _POSSESSIVE = re.compile(r"['’][sS]$")
+_APOSTROPHE = re.compile(r"['’]")
 # "which year", "what position": the kind of answer asked for, not a topic the articles
 # name (年度, 地位); as the Chinese question's frame words (时间, 职位) are not searched.
 _ANSWER_FRAME = re.compile(
@@ -75,6 +77,8 @@ _EVENT_WORDS = {
     "games": ("运动会",),
 }
 _EVENTS = frozenset(t for heads in _EVENT_WORDS.values() for t in heads)
+# The English words that name an event ("Fair", "Expo").
+EVENT_WORDS = frozenset(_EVENT_WORDS)
 _MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
 # A reader of romanised names: toneless pinyin -> the corpus words read so ("lifeng" -> 李丰).
 Names = Callable[[str], list[str]]
@@ -324,10 +328,12 @@ def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, 
     """(tokens used, corpus words) of a romanised name of two or three capitalised words
     the articles use ("Li Feng" -> 李丰; also given name first: "Feng Li"), or (0, ())."""
     end = i
-    while end < len(tokens) and end - i < 3 and tokens[end][:1].isupper() and tokens[end].isalpha():
+    # "Zong'an": the apostrophe parts two syllables of one given name
+    syllables = [_APOSTROPHE.sub("", t) for t in tokens[i : i + 3]]
+    while end - i < len(syllables) and tokens[end][:1].isupper() and syllables[end - i].isalpha():
         end += 1
     for n in range(end - i, 1, -1):
-        parts = [t.lower() for t in tokens[i : i + n]]
+        parts = [t.lower() for t in syllables[:n]]
         found = names("".join(parts)) or names("".join(parts[1:] + parts[:1]))
         if found:
             # A person's name before other words read the same (李丰 before 立峰).
@@ -335,7 +341,7 @@ def _name_run(names: Names, tokens: list[str], i: int) -> tuple[int, tuple[str, 
     if end - i == 2:
         # jieba writes many names as a surname and a given-name word (王 益民): "Wang Yimin"
         # is a surname's character before a corpus word read "yimin", in either order.
-        for surname, given in ((tokens[i], tokens[i + 1]), (tokens[i + 1], tokens[i])):
+        for surname, given in ((syllables[0], syllables[1]), (syllables[1], syllables[0])):
             chars, words = surname_characters(surname), names(given.lower())
             if chars and words:
                 return 2, tuple(c + w for c in chars[:3] for w in words[:3])

@@ -622,9 +622,9 @@ def test_a_what_question_has_no_short_answer_first(seed_engine) -> None:  # type
 
 
 def test_english_name_runs_group_a_names_words_and_skip_calendar_words() -> None:
-    runs = english_name_runs("What did the World Breastfeeding Week say in January 2023?", None)
+    runs = english_name_runs("What did the Hangzhou Breastfeeding Week say in January 2023?", None)
     assert len(runs) == 1  # one name; "January" is capitalised by convention
-    assert any("母乳喂养" in g or "哺乳" in g for g in runs[0])
+    assert any("杭州" in g for g in runs[0])
     assert english_name_runs("Where was the forum held on Monday?", None) == []
 
 
