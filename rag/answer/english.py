@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from rag.retrieve.cedict import dictionary
-from rag.retrieve.translate import EVENT_WORDS, mostly_latin, term_groups
+from rag.retrieve.translate import EVENT_WORDS, MIN_NAME_LETTERS, mostly_latin, term_groups
 from rag.text import normalize
 
 __all__ = ["Translate", "english_name_runs", "groups_of"]
@@ -40,7 +40,6 @@ _POSTS = frozenset(
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 # An adjective of nationality translates as a language or a people (台语, 俄罗斯人).
 _PEOPLE_OR_LANGUAGE = "语人"
-_MIN_NAME_LETTERS = 4  # as the translation's: "Li" alone names too many people
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)?[.,;:!?\"]*$")
 # One name may hold "of" or "for" ("Ministry of Water Resources": 水利部, as a whole); it
 # ends where Chinese begins ("Futurist Alliance的定价": the name is "Futurist Alliance").
@@ -75,6 +74,9 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
         # An event's name is all its words: "China Hi-Tech Fair" is 高交会, of 高新技术 and
         # 交易会, the words' common senses.
         event = any(w.lower() in EVENT_WORDS for w in bare)
+        # "a man surnamed Qu": a lone short syllable ("Li" alone names too many people)
+        lone = _POSSESSIVE_END.sub("", words[0]) if len(words) == 1 else ""
+        lone = lone if len(lone) < MIN_NAME_LETTERS else ""
         plain: set[str] = set()  # the renderings of the name's common words
         for w in bare if not event else []:
             if dictionary().ordinary(w):
@@ -97,8 +99,7 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             whole = product or len(alts) == len(senses)
             if alts and all(a[-1] in _PEOPLE_OR_LANGUAGE for a in alts):
                 continue  # "Taiwanese students": 台语 is the language; the article says 台湾
-            lone = _POSSESSIVE_END.sub("", words[0]) if len(words) == 1 else ""
-            if lone and len(lone) < _MIN_NAME_LETTERS and lone.lower() not in g:
+            if lone and lone.lower() not in g:
                 continue  # "a man surnamed Qu": a lone syllable's guess (渠县), not a name
             if alts and whole and min(map(len, alts)) >= 2 and alts not in run:
                 run.append(alts)

@@ -71,7 +71,7 @@ class Dictionary:
     (rank, headword, is_verb_sense) triples, lower rank first once sorted; `names` maps a
     toneless pinyin ("guizhou") to (-frequency, headword) of proper-name entries, and
     `persons` the last word of a name that heads a gloss ("Donald Trump, ..." -> "trump")
-    to (-frequency, headword): news names people by surname; `common` the head words of
+    to (-frequency, headword): news names people by surname; `common_words` the head words of
     short glosses of entries that are no proper names ("sheep", "party", "opera").
     """
 
@@ -79,7 +79,7 @@ class Dictionary:
     names: dict[str, list[tuple[int, str]]]
     max_words: int
     persons: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    common: frozenset[str] = frozenset()
+    common_words: frozenset[str] = frozenset()
 
     def has(self, key: str) -> bool:
         return key in self.postings
@@ -118,7 +118,7 @@ class Dictionary:
         """Whether an English word is a common word and no name: an entry that is no proper
         name glosses it, and it spells no person or place ("Sheep", not "Trump", "Guiyang")."""
         w = word.lower()
-        return w in self.common and not self.persons.get(w) and not self.names.get(w)
+        return w in self.common_words and not self.persons.get(w) and not self.names.get(w)
 
 
 _lock = threading.Lock()
@@ -163,10 +163,10 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
     postings: dict[str, list[tuple[float, str, bool]]] = {}
     names: dict[str, list[tuple[int, str]]] = {}
     persons: dict[str, list[tuple[int, str]]] = {}
-    common: set[str] = set()
+    common_words: set[str] = set()
     unsure: list[tuple[str, tuple[float, str, bool]]] = []
     for chunk in chunks:
-        unsure += _add_entries(chunk, freq, postings, names, persons, common)
+        unsure += _add_entries(chunk, freq, postings, names, persons, common_words)
     for key, posting in unsure:  # "Harbin": no other entry claims the word
         if key not in postings:
             postings[key] = [posting]
@@ -183,7 +183,7 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
         names=names,
         max_words=max_words,
         persons=persons,
-        common=frozenset(common),
+        common_words=frozenset(common_words),
     )
 
 
@@ -193,7 +193,7 @@ def _add_entries(
     postings: dict[str, list[tuple[float, str, bool]]],
     names: dict[str, list[tuple[int, str]]],
     persons: dict[str, list[tuple[int, str]]],
-    plain_words: set[str],
+    common_words: set[str],
 ) -> list[tuple[str, tuple[float, str, bool]]]:
     """Add the CC-CEDICT lines of `text` to the index.
 
@@ -234,7 +234,7 @@ def _add_entries(
                     postings.setdefault(gloss, []).append((rank, simp, verb))
                 if not proper and gloss.count(" ") < 3:
                     # its head word too: "Western opera" says "opera" is a common word
-                    plain_words.add(gloss.rpartition(" ")[2])
+                    common_words.add(gloss.rpartition(" ")[2])
         if proper:
             for alias, word in _aliases(body.partition("/")[0], simp):
                 postings.setdefault(alias, []).append((_NAME_HEAD - common, word, False))

@@ -22,6 +22,7 @@ from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
 
 __all__ = [
     "EVENT_WORDS",
+    "MIN_NAME_LETTERS",
     "PAST_FORMS",
     "abbreviations",
     "clear_cache",
@@ -79,7 +80,7 @@ _EVENT_WORDS = {
 _EVENTS = frozenset(t for heads in _EVENT_WORDS.values() for t in heads)
 # The English words that name an event ("Fair", "Expo").
 EVENT_WORDS = frozenset(_EVENT_WORDS)
-_MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
+MIN_NAME_LETTERS = 4  # a romanised name of one syllable ("Li") is too ambiguous alone
 # A reader of romanised names: toneless pinyin -> the corpus words read so ("lifeng" -> 李丰).
 Names = Callable[[str], list[str]]
 _POOL = 10  # candidates per term to choose from when the corpus vocabulary is known
@@ -288,7 +289,7 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             continue
         if capital:
             # A name before the common senses: "Trump" is 特朗普 here, not 将牌.
-            spelled = [w for w in names(word) if len(word) >= _MIN_NAME_LETTERS] if names else []
+            spelled = [w for w in names(word) if len(word) >= MIN_NAME_LETTERS] if names else []
             found = tuple(dict.fromkeys([*d.person(word), *d.pinyin(word), *spelled, *found]))
             # Last, the name as written: the articles may write it in Latin letters ("一辆
             # Cruise 公司的自动驾驶出租车"), whatever the word's senses (巡航).
