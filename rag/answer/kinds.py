@@ -63,7 +63,7 @@ TITLES = (
     "会长 主席 部长 教授 院长 校长 大使 总统 总理 首相 "
     # the posts of companies, services and crews news names people by
     "首席执行官 首席财务官 首席技术官 首席经济学家 总监 行长 社长 所长 站长 处长 镇长 乡长 村长 "
-    "列车长 机长 船长 队长 检察长 主编 总编辑 知事 厂长".split()
+    "列车长 机长 船长 队长 检察长 主编 总编辑 知事 厂长 负责人 创始人 法定代表人".split()
 )
 _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))

@@ -47,6 +47,18 @@ _IRREGULAR_VERBS = dict(
     undertook>undertake undertaken>undertake oversaw>oversee overseen>oversee
     """.split()
 )
+# A verb's noun, for a question asking how much: news gives the amount with the event's
+# noun ("lost 27.6 billion" is 亏损276亿, which CC-CEDICT glosses "loss", not "lose").
+# Not otherwise: "to lose power" is 停电, no 损失.
+_VERB_NOUNS = dict(
+    pair.split(">")
+    for pair in """
+    lose>loss die>death grow>growth sell>sale earn>earnings invest>investment
+    produce>production deliver>delivery injure>injury fail>failure pay>payment
+    recover>recovery approve>approval arrive>arrival develop>development
+    """.split()
+)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)
 _IRREGULAR_PLURALS = {"men": "man", "women": "woman", "children": "child"}
 # Irregular past tenses and participles ("took", "given"): as "-ed" forms, they end a noun
 # phrase ("exhibitors took part").
@@ -236,7 +248,8 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
     """Ranked Chinese candidates for each term of `text`, in order."""
     tokens = [_POSSESSIVE.sub("", t) for t in _WORD.findall(_ANSWER_FRAME.sub(" ", _fold(text)))]
     words = [t.lower() for t in tokens]
-    forms = [_forms(w, d) for w in words]
+    amount = bool(_HOW_MUCH.search(text))
+    forms = [_forms(w, d, amount) for w in words]
     shouted = text.isupper()  # "WHO WON": no acronyms, just capitals
     i = 0
     while i < len(tokens):
@@ -374,11 +387,12 @@ def _longest_phrase(
 
 
 # ---- word forms -----------------------------------------------------------------------
-def _forms(word: str, d: Dictionary) -> list[tuple[str, bool]]:
+def _forms(word: str, d: Dictionary, amount: bool = False) -> list[tuple[str, bool]]:
     """Forms of a question word to look up, each with whether it is a verb form.
 
     The word itself, its singular ("stations" -> "station", also inside phrases: "base
-    stations") and its verb stem ("signed" -> "sign", "won" -> "win"); a lookup ranks the
+    stations"), its verb stem ("signed" -> "sign", "won" -> "win") and, when the question
+    asks an `amount`, the verb's noun ("lose" -> "loss"); a lookup ranks the
     candidates of all of them together, so "cities" finds 城市 ("city") before 城邑 ("cities").
     """
     out = [(word, False)]
@@ -396,6 +410,9 @@ def _forms(word: str, d: Dictionary) -> list[tuple[str, bool]]:
     stem = _IRREGULAR_VERBS.get(word) or next((s for s in _verb_stems(word) if d.has(s)), "")
     if stem:
         out.append((stem, True))
+    noun = _VERB_NOUNS.get(stem or word) if amount else None
+    if noun:
+        out.append((noun, False))
     return out
 
 

@@ -679,3 +679,21 @@ def test_a_bare_title_is_of_the_article_s_own_place() -> None:
     assert holds_title(sentence, "省长", owner, opening="东南网7月27日讯（福建日报记者）")
     # a title after another place's name is that place's
     assert not holds_title("广东省省长王伟中表示", "省长", owner, opening="福建日报")
+
+
+def test_who_is_in_charge_is_the_sentence_naming_the_person_in_charge(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # 负责人 is a post news names people by ("作为企业负责人，拿到证书的刘作英"): the
+    # sentences repeating more of the question's words name nobody.
+    article = (
+        "枣阳市完成工业用地分割登记\n"
+        "工业用地分割登记改革以来，枣阳市不动产登记中心已为万进杰食品等5家公司完成了工业用地"
+        "分割登记，化解了企业融资难题。\n"
+        "8月10日上午，枣阳市万进杰食品有限公司领到了完成分割登记的两本不动产证。\n"
+        "“有了这两张不动产证，企业融资就方便多了！”作为企业负责人，拿到证书的刘作英感慨万分。\n"
+    )
+    ans = ask_fresh(
+        make_corpus,
+        {"a.txt": article},
+        "枣阳市万进杰食品有限公司拿到不动产证后，这家企业的负责人是谁？",
+    )
+    assert len(ans.citations) == 1 and "刘作英" in ans.citations[0].quote, ans.text

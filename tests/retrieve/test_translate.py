@@ -96,6 +96,14 @@ def test_plurals_and_past_tenses_match_the_base_form() -> None:
     assert "签署" in terms("signed")
 
 
+def test_a_how_much_question_also_looks_up_the_verbs_noun() -> None:
+    # News gives the amount with the event's noun: 亏损276亿元 ("loss"), not 失去 ("lose").
+    assert "亏损" in terms("How much did the carmaker lose in 2022?")
+    assert "损失" in terms("How much money was lost?")
+    # Otherwise the verb keeps its own senses: "to lose power" is no financial loss.
+    assert "亏损" not in terms("What caused the cable car to lose power?")
+
+
 def test_chinese_in_an_english_question_is_kept_simplified() -> None:
     got = terms('How many cases fell into the "優政" category?')
     assert "优政" in got
