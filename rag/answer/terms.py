@@ -10,7 +10,7 @@ from rag.answer.question import FRAME_WORDS, tense_words
 from rag.answer.sources import Sources
 from rag.retrieve.followup import Rewrite
 from rag.retrieve.translate import mostly_latin
-from rag.text import content_terms, normalize, tokenize
+from rag.text import content_terms, normalize, tokenize, unglued
 
 __all__ = ["Terms", "question_terms"]
 
@@ -57,7 +57,7 @@ def _drop_frames(terms: list[str], lex: Sources) -> list[str]:
     """Content terms without frame words, also inside compounds the corpus never uses
     ("主办单位" -> "主办")."""
     out: list[str] = []
-    for t in terms:
+    for t in (unglued(t, lex.knows) for t in terms):
         if t in FRAME_WORDS:
             continue
         if not lex.knows(t):

@@ -26,7 +26,7 @@ from rag.retrieve.query import (
 )
 from rag.retrieve.rerank import rerank
 from rag.retrieve.translate import mostly_latin, romanised_names, term_groups
-from rag.text import normalize, to_traditional, tokenize
+from rag.text import normalize, to_traditional, tokenize, unglued
 from rag.types import Hit, Rankings
 
 
@@ -94,7 +94,10 @@ class HybridRetriever:
         if mask is not None and not mask.any():
             return Rankings([], [], dense_weight)
         names = self.names() if mostly_latin(query) else None
-        tokens = tokenize(lexical_query(query, lex.uses, names, lex.knows))
+        tokens = [
+            unglued(t, lex.knows)
+            for t in tokenize(lexical_query(query, lex.uses, names, lex.knows))
+        ]
         bm25_idx = top_n(lex.scores(tokens), depth, mask)
         bm25_ids = [lex.records[i].id for i in bm25_idx]
         articles = lex.article_ranking(tokens, depth) if self.settings.article_weight else []

@@ -410,9 +410,9 @@ def _forms(word: str, d: Dictionary, amount: bool = False) -> list[tuple[str, bo
     stem = _IRREGULAR_VERBS.get(word) or next((s for s in _verb_stems(word) if d.has(s)), "")
     if stem:
         out.append((stem, True))
-    noun = _VERB_NOUNS.get(stem or word) if amount else None
-    if noun:
-        out.append((noun, False))
+    event = _VERB_NOUNS.get(stem or word, "") if amount else ""
+    if event:
+        out.append((event, False))
     return out
 
 

@@ -23,6 +23,7 @@ from rag.text.tokens import (
     STOPWORDS,
     content_terms,
     tokenize,
+    unglued,
     words,
 )
 
@@ -45,5 +46,6 @@ __all__ = [
     "to_simplified",
     "to_traditional",
     "tokenize",
+    "unglued",
     "words",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 
 from rag.text.script import normalize
 
@@ -79,6 +80,20 @@ def words(text: str) -> list[str]:
     jb = load_jieba()
     with _jieba_lock:
         return list(jb.lcut(norm))
+
+
+def unglued(token: str, known: Callable[[str], bool]) -> str:
+    """A word jieba glued to a stop word it did not know ("龙澎是" of "龙澎是哪里人",
+    "最多能"): when the corpus never uses `token` but uses it without the stop word at its
+    edge, that word; else `token`."""
+    if known(token) or len(token) < 3:
+        return token
+    for edge in range(2, 0, -1):  # 已经 before 已
+        if token[:edge] in CHINESE_STOPWORDS and known(token[edge:]) and len(token) - edge >= 2:
+            return token[edge:]
+        if token[-edge:] in CHINESE_STOPWORDS and known(token[:-edge]) and len(token) - edge >= 2:
+            return token[:-edge]
+    return token
 
 
 def content_terms(text: str) -> list[str]:

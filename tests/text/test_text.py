@@ -213,3 +213,16 @@ def test_to_script_round_trip() -> None:
     assert to_script("青岛建成", "zh-Hant") == "青島建成"
     assert to_script("青島建成", "zh-Hans") == "青岛建成"
     assert to_script("Qingdao", "en") == "Qingdao"
+
+
+def test_a_word_glued_to_a_stop_word_is_the_word_the_corpus_uses() -> None:
+    from rag.text import unglued
+
+    vocab = {"龙澎", "最多", "数据", "中心"}
+    # jieba reads an unknown name with the 是 after it as one word: "龙澎是哪里人".
+    assert unglued("龙澎是", vocab.__contains__) == "龙澎"
+    assert unglued("最多能", vocab.__contains__) == "最多"
+    # A compound the corpus never uses is no glued stop word: it stays (数据中心 is absent).
+    assert unglued("数据中心", vocab.__contains__) == "数据中心"
+    assert unglued("龙澎", vocab.__contains__) == "龙澎"
+    assert unglued("是龙澎是", set().__contains__) == "是龙澎是"  # nothing known: as it is
