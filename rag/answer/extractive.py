@@ -22,12 +22,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 
 from rag.answer.citations import citation
 from rag.answer.english import english_name_runs
-from rag.answer.kinds import TITLES, blank_non_counts, question_type, type_bonus
+from rag.answer.kinds import (
+    ASKS_HOMETOWN,
+    TITLES,
+    blank_non_counts,
+    hometown,
+    question_type,
+    type_bonus,
+)
 from rag.answer.question import (
     asked_attribute,
     asked_deed,
@@ -63,6 +70,7 @@ from rag.answer.titles import (
 )
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
+from rag.retrieve.query import Filters
 from rag.retrieve.translate import mostly_latin
 from rag.text import Script, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
@@ -308,6 +316,17 @@ def _with_lead(sources: Sources, hits: list[Hit]) -> list[Hit]:
     return [*hits, lead]
 
 
+def _with_biography(sources: Sources, question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits and, after them, the best article's passages that hold a biography: news
+    gives one at the end of an official's report ("龙澎简历：龙澎，男，…湖北孝感人"), far
+    from the words of the question."""
+    more = sources.search(
+        question, k=sources.settings.top_k, filters=Filters(article_ids=(hits[0].article_id,))
+    )
+    seen = {h.chunk_id for h in hits}
+    return hits + [h for h in more if h.chunk_id not in seen and hometown(normalize(h.text))]
+
+
 def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -> Answer:
     """The offline answer from retrieved passages (no language model)."""
     if not hits:
@@ -319,6 +338,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         qtype = question_type(rw.context)
     if qtype in _LEAD_TYPES:
         hits = _with_lead(sources, hits)
+    if ASKS_HOMETOWN.search(rw.question):
+        hits = _with_biography(sources, rw.question, hits)
     bonus = _ATTRIBUTE_BONUS
     if mostly_latin(rw.question):
         attribute = english_deed(rw.question, sources.translate)
@@ -372,6 +393,20 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             about = passages_about([c.hit for c in cands], places, article)
             cands = [c for c in cands if c.hit.chunk_id in about]
+    if ASKS_HOMETOWN.search(rw.question):
+        # "龙澎是哪里人": his biography's "湖北孝感人", not where his case was reported. The
+        # biography is of the person the article's title names, though it repeats only
+        # the name (as for an anaphor).
+        cands = [
+            replace(
+                c,
+                coverage=max(
+                    c.coverage, 0.75 * terms.coverage(f"{normalize(c.hit.title)}\n{c.said}")
+                ),
+            )
+            for c in cands
+            if hometown(c.said)
+        ]
     if cands and mostly_latin(rw.question) and english_amount_asked(rw.question):
         # As for a Chinese one: "the population of Guiyang" is no "40%以上人口".
         cands = [c for c in cands if has_amount(c.said)]

@@ -76,6 +76,25 @@ _DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d
 _PLACE = re.compile(
     r"在[^，,。；;]{1,12}(?:市|省|区|區|县|縣|国|國|中心|会场|會場|馆|館|举行|舉行|召开|召開|开幕|開幕)|举行|舉行|召开|召開|开幕|開幕"
 )
+# "龙澎是哪里人" asks where a person comes from; a news biography says it after the birth
+# date or the sex and ethnicity ("1972年2月出生，湖北孝感人，大学学历"; "男，汉族，湖北孝感人").
+# In English: "Where is Long Peng from?", a person by name (not "where did the goods come
+# from"), or a hometown.
+ASKS_HOMETOWN = re.compile(
+    r"(?:哪里|哪裡|哪儿|哪兒|何地|何处|何處|什么地方|什麼地方)人|籍贯|籍貫"
+    r"|\b[Ww]here (?:is|was) (?:[A-Z][a-z'-]+ ){1,3}from\b|\b[Hh]ometown\b"
+)
+HOMETOWN = re.compile(
+    r"(?:出生|生人|[男女]|[\u4e00-\u9fff]族)[，,]\s*([\u4e00-\u9fff]{2,8}?)人(?=[，,。；;])"
+    r"|(?:籍贯|籍貫)[：:为為是]?\s*([\u4e00-\u9fff]{2,8})(?=[，,。；;])"
+)
+
+
+def hometown(sentence: str) -> re.Match[str] | None:
+    """Where a biography says its person comes from ("湖北孝感" of "出生，湖北孝感人，")."""
+    return HOMETOWN.search(sentence)
+
+
 # A who question's sentence: a title of those news most often names people by, or a
 # speaker. (All of TITLES here moves a crud-dev answer: 总统 in "总统本人" is no one named.)
 _PERSON = re.compile(

@@ -223,6 +223,7 @@ def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
             flag in tags
             and len(word) >= 2
             and word not in BROAD_PLACES
+            and word not in FRAME_WORDS  # 籍贯, which jieba tags a place
             and not misread_name(word, flag)
             and not _asked_kind(words, i)
         ):
@@ -374,5 +375,7 @@ FRAME_WORDS = frozenset(
     # what a date question asks ("在几月几日闭幕"): the answer gives the date, not these words
     "几月 几日 几号 几时 几点 哪天 哪一天 哪日 何日 哪个月 哪一个月 什么时候 "
     # what a position question asks ("担任什么职务"): news gives the title before the name
-    "职务 职位 头衔".split()
+    "职务 职位 头衔 "
+    # where a person is from ("籍贯是哪里"): a biography says "湖北孝感人"
+    "籍贯 籍貫".split()
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.kinds import LATIN_UNITS, TITLES, blank_non_counts
+from rag.answer.kinds import ASKS_HOMETOWN, LATIN_UNITS, TITLES, blank_non_counts, hometown
 from rag.answer.lists import enumeration
 from rag.answer.question import (
     BROAD_PLACES,
@@ -134,6 +134,9 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             and normalize(m.group(0).strip()) not in asked
             and not _INDEFINITE.fullmatch(m.group(0).strip())
         ]
+    elif qtype == "place" and ASKS_HOMETOWN.search(question):
+        m = hometown(sentence)
+        return (m.group(1) or m.group(2)) if m else None
     elif qtype in ("who", "place"):
         return _named_answer(question, qtype, sentence, terms)
     elif qtype == "list":

@@ -697,3 +697,72 @@ def test_who_is_in_charge_is_the_sentence_naming_the_person_in_charge(make_corpu
         "枣阳市万进杰食品有限公司拿到不动产证后，这家企业的负责人是谁？",
     )
     assert len(ans.citations) == 1 and "刘作英" in ans.citations[0].quote, ans.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("龙澎简历龙澎，男，汉族，1972年2月出生，湖北孝感人，大学学历。", "湖北孝感"),
+        ("张明，男，汉族，山东济南人，1965年生。", "山东济南"),
+        ("籍贯：浙江温州，1970年生。", "浙江温州"),
+        ("作为企业负责人，拿到证书的刘作英感慨万分。", None),  # a post, no biography
+        ("该市常住人口超过千万人。", None),
+    ],
+)
+def test_where_a_biography_says_its_person_comes_from(sentence: str, expected: str | None) -> None:
+    from rag.answer.kinds import hometown
+
+    m = hometown(sentence)
+    assert (m.group(1) or m.group(2) if m else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("龙澎是哪里人？", True),
+        ("龍澎是哪裡人？", True),
+        ("龙澎的籍贯是哪里？", True),
+        ("Where is Long Peng from?", True),
+        ("Where did the goods come from?", False),  # no person
+        ("论坛在哪里举行？", False),
+    ],
+)
+def test_which_questions_ask_where_a_person_is_from(question: str, asks: bool) -> None:
+    from rag.answer.kinds import ASKS_HOMETOWN
+
+    assert bool(ASKS_HOMETOWN.search(question)) is asks
+
+
+_BIOGRAPHY = "龙澎简历：龙澎，男，汉族，1972年2月出生，湖北孝感人，大学学历，1993年7月参加工作。\n"
+
+
+def _report(biography: str) -> str:
+    # The biography closes the report, in a passage of its own, and repeats only the name;
+    # the report's opening, with all the question's words, says where the case was heard.
+    body = "".join(
+        f"经查，龙澎违反组织纪律第{i}项，利用职务便利为他人在工程承揽、项目验收等方面谋取利益。"
+        for i in range(1, 9)
+    )
+    return (
+        "广东省储备粮管理集团原副总经理龙澎被开除党籍\n"
+        "广东省纪委监委对广东省储备粮管理集团原副总经理龙澎严重违纪违法问题进行了立案审查调查。\n"
+        f"{body}\n{biography}"
+    )
+
+
+def test_where_an_official_is_from_is_his_biography_at_the_reports_end(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    settings = make_corpus({"a.txt": _report(_BIOGRAPHY)})
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    assert engine.info().chunks >= 2  # the biography is a passage of its own
+    for question in ("广东省储备粮管理集团原副总经理龙澎是哪里人？", "龙澎的籍贯是哪里？"):
+        ans = engine.ask(question)
+        assert ans.text.startswith("湖北孝感。[1]"), ans.text
+
+
+def test_where_an_official_is_from_is_not_where_his_case_was_heard(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # No biography: no other sentence of the report answers where he comes from.
+    ans = ask_fresh(
+        make_corpus, {"a.txt": _report("")}, "广东省储备粮管理集团原副总经理龙澎是哪里人？"
+    )
+    assert ans.abstained, ans.text
