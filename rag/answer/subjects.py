@@ -12,7 +12,7 @@ from rag.answer.question import is_question, proper_names
 from rag.answer.sources import Sources
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import abbreviations, mostly_latin
-from rag.text import normalize, tokenize
+from rag.text import normalize, tokenize, unglued
 from rag.types import Hit
 
 _SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
@@ -62,7 +62,8 @@ def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, 
     share = sources.settings.abstain_name_share
     return [
         alts
-        for alts in map(with_stem, proper_names(question))
+        # "宇山纺和好友…": jieba's name may carry the 和 after it.
+        for alts in map(with_stem, (unglued(n, sources.knows) for n in proper_names(question)))
         if sources.share(alts[-1]) < below and not _common_compound(sources, alts[-1], share)
     ]
 

@@ -766,3 +766,25 @@ def test_where_an_official_is_from_is_not_where_his_case_was_heard(make_corpus) 
         make_corpus, {"a.txt": _report("")}, "广东省储备粮管理集团原副总经理龙澎是哪里人？"
     )
     assert ans.abstained, ans.text
+
+
+def test_a_name_jieba_glued_to_and_is_still_the_articles_name(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # "宇山纺和好友…": jieba reads 宇山纺和 as one name, which no article writes; the
+    # article does name 宇山纺, so the question is about it, not about someone absent.
+    article = (
+        "日本插画师宇山纺在上海\n"
+        "7年前，日本插画师宇山纺从东京来到上海。\n"
+        "宇山纺喜欢上海的老物件。\n"
+        "她和好友格里董从2018年就办起了名为“白相大上海”的活动，分享上海的历史。\n"
+    )
+    others = {
+        f"{i}.txt": f"第{i}届城市论坛举行\n第{i}届城市论坛今日在青岛开幕，各地代表参加。\n"
+        for i in range(1, 4)
+    }
+    # 宇山纺 is in one passage of four: rare, as among thousands of articles.
+    settings = make_corpus({"a.txt": article, **others}, abstain_name_share=0.5)
+    rag.ingest(settings=settings)
+    ans = rag.Engine.open(settings=settings).ask(
+        "日本插画师宇山纺和好友格里董从2018年起办的活动叫什么？"
+    )
+    assert not ans.abstained and "白相大上海" in ans.text, ans.text
