@@ -38,6 +38,7 @@ def title_owner(question: str, title: str) -> str | None:
 
 
 _OWNER_REACH = 12  # characters between an owner and its title: "华为技术有限公司总裁"
+_CHARS_PER_WORD = 2  # an English owner's word, as Chinese writes it (Music: 音乐)
 # An owner's own title follows it: "国家信息中心主任徐强", where "国家信息中心信息化和产业
 # 发展部主任" is a department's head.
 OWN_TITLE_REACH = 6
@@ -63,8 +64,10 @@ def holds_title(
     ("，省长赵龙"), in the article's `opening`. Most, not all: an English owner's words are
     translated one by one ("National Meteorological Center": 全国, 气象, 中心, for the
     articles' 国家气象中心). `reach` narrows the window (0: `_OWNER_REACH`)."""
+    # A long owner's name spans more characters ("全球音乐教育联盟国际小提琴大赛主席").
+    reach = reach or max(_OWNER_REACH, _CHARS_PER_WORD * len(owner) + 4)
     for m in re.finditer(rf"(?<!副){re.escape(title)}", sentence):
-        before = sentence[max(0, m.start() - (reach or _OWNER_REACH)) : m.start()]
+        before = sentence[max(0, m.start() - reach) : m.start()]
         found = sum(any(a in before for a in alts) for alts in owner)
         if 2 * found >= len(owner):
             return True
@@ -105,6 +108,9 @@ _WHO_TITLE_OF = re.compile(
     r"\b(?i:who) (?i:is|was|are|were) (?:the |its )?(?:current |new )?"
     r"([a-z]+(?:[ -][a-z]+){0,2}) (?:of|at|for) (?:the )?([^?]+?)\s*[?.]*$"
 )
+_RELATIVE = re.compile(
+    r",\s*(?:which|who|that|where|when)\b|\s+(?:which|that)\s+(?=[a-z]+ed\b)", re.I
+)
 _WHO_OWNERS_TITLE = re.compile(
     r"\b(?i:who) (?i:is|was) (?:the )?([^?]+?)'s ([a-z]+(?:[ -][a-z]+){0,2})\s*[?.]*$"
 )
@@ -122,6 +128,8 @@ def english_title(
         owner, title = m.group(1), m.group(2)
     if title is None or owner is None:
         return None
+    # "…Violin Competition, which shortlisted 24 violinists": the clause is no part of it.
+    owner = _RELATIVE.split(owner, maxsplit=1)[0]
     titles = tuple(a for g in translate(title) for a in g if any(a.endswith(t) for t in TITLES))
     if not titles:
         return None

@@ -180,6 +180,20 @@ def test_a_title_of_the_owner_the_question_names() -> None:
     owner = [("全国", "国立"), ("气象",), ("中心", "中央")]
     assert holds_title(met, "副主任", owner)
     assert not holds_title("体育器材装备中心副主任王平出席。", "副主任", owner)
+    # A long owner's name reaches further back than a short one's.
+    long_owner = [("全球",), ("音乐",), ("教育",), ("联赛",), ("国际",), ("小提琴",), ("比赛",)]
+    assert holds_title("全球音乐教育联盟国际小提琴大赛主席王黎光表示。", "主席", long_owner)
+
+
+def test_an_english_owner_ends_before_its_relative_clause() -> None:
+    def words(text: str) -> list[tuple[str, ...]]:
+        return [(w.lower(),) for w in text.split()]
+
+    got = english_title(
+        "Who is the chairman of the Violin Competition, which shortlisted 24 violinists?",
+        lambda text: [("主席",)] if text == "chairman" else words(text),
+    )
+    assert got == (("主席",), [("violin",), ("competition",)])
 
 
 def test_an_english_who_question_asks_the_doer_of_its_deed(seed_engine) -> None:  # type: ignore[no-untyped-def]
