@@ -261,6 +261,14 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             yield found
             i += n
             continue
+        if word == "surnamed" and i + 1 < len(tokens) and tokens[i + 1][:1].isupper():
+            # "a man surnamed Qu": news writes 曲某 or 曲先生; a lone syllable read as a
+            # place (渠县) is no reading of it.
+            chars = surname_characters(words[i + 1])
+            if chars:
+                yield tuple(f"{c}{w}" for w in ("某", "先生", "女士") for c in chars[:2])
+            i += 2
+            continue
         n, found = grade(tokens, i)
         if not n and (
             relative := RELATIVE_DATES.get((word, words[i + 1] if i + 1 < len(words) else ""))

@@ -104,6 +104,13 @@ def test_a_how_much_question_also_looks_up_the_verbs_noun() -> None:
     assert "亏损" not in terms("What caused the cable car to lose power?")
 
 
+def test_someone_surnamed_x_is_how_news_names_an_unnamed_person() -> None:
+    # News writes 杨女士, 杨某 or 杨先生; a lone syllable is no place (Qu: 渠县).
+    got = terms("A woman surnamed Yang lost her backpack.")
+    assert {"杨女士", "杨某"} <= set(got)
+    assert "渠县" not in terms("How much must a man surnamed Qu pay?")
+
+
 def test_chinese_in_an_english_question_is_kept_simplified() -> None:
     got = terms('How many cases fell into the "優政" category?')
     assert "优政" in got
