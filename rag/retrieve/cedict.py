@@ -171,7 +171,8 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
         if key not in postings:
             postings[key] = [posting]
     for phrase, heads in GLOSSARY.items():
-        key = phrase.replace("-", " ")  # as the question's words are joined
+        # as the question's words are joined, without their possessive ("people's court")
+        key = phrase.replace("-", " ").replace("'s ", " ")
         postings[key] = [(-100.0 + i, h, False) for i, h in enumerate(heads)] + postings.get(
             key, []
         )

@@ -138,6 +138,21 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "administrative village": ("行政村",),
     "village": ("村", "村庄", "农村", "村里"),
     "auto": ("汽车",),
+    # Diplomacy, courts and banks as Chinese news names them: the Foreign Ministry is 外交部
+    # (CC-CEDICT: 外务省, Japan's), its briefings 记者会; a city's court is its 中级人民法院;
+    # a sewage outlet is 排污口, a certificate of deposit 存单 (大额存单: large-denomination).
+    "foreign ministry": ("外交部",),
+    "foreign minister": ("外长", "外交部长"),
+    "briefing": ("记者会", "发布会", "简报"),
+    "press conference": ("记者会", "发布会", "新闻发布会"),
+    "people's court": ("人民法院", "法院"),
+    "intermediate people's court": ("中级人民法院", "中院"),
+    "higher people's court": ("高级人民法院", "高院"),
+    "supreme people's court": ("最高人民法院", "最高法"),
+    "procuratorate": ("检察院",),
+    "sewage outlet": ("排污口", "排水口"),
+    "certificate of deposit": ("存单",),
+    "large-denomination": ("大额",),
     # Government news: provinces are counted as 省份 or 省市 (省区市 with the regions), the
     # market regulator is 市场监管 (市场监督管理局), a bureau 局; losses are recovered (挽回).
     "province": ("省份", "省市", "省区市", "省"),

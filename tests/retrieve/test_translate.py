@@ -111,6 +111,13 @@ def test_someone_surnamed_x_is_how_news_names_an_unnamed_person() -> None:
     assert "渠县" not in terms("How much must a man surnamed Qu pay?")
 
 
+def test_chinese_institutions_as_chinese_news_names_them() -> None:
+    assert terms("the foreign ministry spokesperson")[0] == "外交部"  # not Japan's 外务省
+    # A possessive inside a glossary phrase is matched as the question's words are.
+    assert "中级人民法院" in terms("the Yantai Intermediate People's Court")
+    assert "排污口" in terms("sewage outlets")
+
+
 def test_chinese_in_an_english_question_is_kept_simplified() -> None:
     got = terms('How many cases fell into the "優政" category?')
     assert "优政" in got
