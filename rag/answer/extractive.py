@@ -42,6 +42,7 @@ from rag.answer.question import (
     asks_change_or_part,
     asks_part,
     english_amount_asked,
+    english_counted,
     question_places,
     quoted_names,
     required_pattern,
@@ -242,6 +243,7 @@ def _compose(
     qtype: str = "what",
     question: str = "",
     terms: Sequence[str] = (),
+    counted: Sequence[str] = (),
 ) -> tuple[str, list[Citation]]:
     """The answer text: for a number or date question the short answer first ("1.7万个。"),
     then the quoted sentences, each followed by its [n]; an English question gets English
@@ -262,7 +264,9 @@ def _compose(
             sentence = _DATED[script].format(date=c.hit.date) + sentence
         parts.append(f"{sentence}{end}[{n}]")
     first = chosen[0]
-    short = short_answer(question, qtype, first.hit.text[first.start : first.end], list(terms))
+    short = short_answer(
+        question, qtype, first.hit.text[first.start : first.end], list(terms), counted
+    )
     if script == "en":
         lead = f"Answer: {short}.[1] " if short else ""
         return f"{lead}From the articles: " + " ".join(parts), citations
@@ -471,7 +475,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     # after a question on 预警信息: the 1.02% after 增加, not the 6.88万条 of 预警信息).
     own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
     primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
-    text, citations = _compose(chosen, script, qtype, rw.question, primary)
+    counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
+    text, citations = _compose(chosen, script, qtype, rw.question, primary, counted)
     return Answer(
         text=text,
         citations=citations,

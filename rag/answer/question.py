@@ -163,15 +163,30 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
     return _head_and_number(m.group(1), translate) if m else None
 
 
-def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str] | None:
-    """A sentence naming an English noun phrase's head (its last term, in any of its
-    renderings) and a number; None when the head has no rendering of two characters."""
+def english_counted(question: str, translate: Translate | None) -> list[str]:
+    """The Chinese renderings of what an English how-many question counts ("How many
+    sewage outlets…" -> 排污口, 排水口); [] for any other question."""
+    asked = normalize(question)
+    m = _HOW_MANY_EN.search(asked)
+    phrase = _COUNTED_EN.match(asked[m.end() :]) if m else None
+    return _head_alternatives(phrase.group(1), translate) if phrase else []
+
+
+def _head_alternatives(phrase: str, translate: Translate | None) -> list[str]:
+    """An English noun phrase's head (its last term) in its renderings of two characters
+    or more."""
     groups = groups_of(phrase, translate)
     # The head alone as well: a phrase's rendering may fold it in ("Heilongjiang rivers":
     # 黑龙江河, where the article counts 河流).
     head = groups_of(phrase.split()[-1], translate) if phrase.split() else []
     alts = list(dict.fromkeys(normalize(a) for g in groups[-1:] + head[-1:] for a in g))
-    alts = [a for a in alts if len(a) > 1]
+    return [a for a in alts if len(a) > 1]
+
+
+def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str] | None:
+    """A sentence naming an English noun phrase's head (its last term, in any of its
+    renderings) and a number; None when the head has no rendering of two characters."""
+    alts = _head_alternatives(phrase, translate)
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)

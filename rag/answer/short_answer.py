@@ -5,6 +5,7 @@ opens with before the quoted sentences."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.answer.kinds import ASKS_HOMETOWN, LATIN_UNITS, TITLES, blank_non_counts, hometown
 from rag.answer.lists import enumeration
@@ -82,7 +83,9 @@ def has_amount(text: str) -> bool:
     )
 
 
-def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> str | None:
+def short_answer(
+    question: str, qtype: str, sentence: str, terms: list[str], counted: Sequence[str] = ()
+) -> str | None:
     """The few words of `sentence` that answer a number, date, who, where or list question
     ("1.7万个", "5月26日", "张敬平", "福州", "福建、广东、浙江等"), verbatim, or None. Of
     several, the one nearest the question's terms: a sentence often gives other figures
@@ -165,8 +168,11 @@ def short_answer(question: str, qtype: str, sentence: str, terms: list[str]) -> 
             found = done or found
         # "138个优秀案例" answers how many cases: a count of the question's noun, a few
         # characters on, before one merely near it ("《…百佳案例》,来自17个省").
-        counted = [m for m in found if _counts(norm[m.end() :], terms)]
-        found = counted or found
+        # What the question counts first, when it says ("How many sewage outlets…": the
+        # 333个 of 排污口, not the 13条 of the rivers it also names).
+        of_head = [m for m in found if _counts(norm[m.end() :], list(counted))]
+        of_terms = [m for m in found if _counts(norm[m.end() :], terms)]
+        found = of_head or of_terms or found
     places = (
         [i for t in terms if t for i in _positions(norm, t)] if len(norm) == len(sentence) else []
     )

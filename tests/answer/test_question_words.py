@@ -788,3 +788,20 @@ def test_a_name_jieba_glued_to_and_is_still_the_articles_name(make_corpus) -> No
         "日本插画师宇山纺和好友格里董从2018年起办的活动叫什么？"
     )
     assert not ans.abstained and "白相大上海" in ans.text, ans.text
+
+
+def test_an_english_short_answer_is_the_count_of_what_is_counted() -> None:
+    from rag.answer.question import english_counted
+    from rag.answer.short_answer import short_answer
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {"sewage": ("污水",), "outlets": ("排污口",), "rivers": ("河流",)}
+        return [table[w] for w in text.lower().split() if w in table]
+
+    question = "How many sewage outlets discharging into rivers does the map cover?"
+    counted = english_counted(question, translate)
+    assert counted == ["排污口"]
+    sentence = "它覆盖了全市13条主要入海河流，以及333个入河排污口和1936个畜禽养殖户。"
+    # The rivers are among the question's words too: the outlets are what it counts.
+    assert short_answer(question, "number", sentence, ["河流", "排污口"], counted) == "333个"
+    assert english_counted("When did the map go online?", translate) == []
