@@ -27,6 +27,7 @@ _UNITS = (
     # measures: rainfall, distance, area, weight, volume, temperature, time
     r"毫米|厘米|平方公里|平方千米|平方米|立方米|公里|千米|米|公顷|公頃|亩|畝|千克|公斤|克|毫升|升|"
     r"摄氏度|攝氏度|℃|千瓦时|千瓦時|千瓦|瓦|小时|小時|分钟|分鐘|秒|"
+    r"人次|架次|车次|車次|"  # visits and trips, counted as one unit: 2772万人次
     r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種部张張份]"
 )
 # A quantity: a number (digits, or Chinese numerals followed by a unit; a range of digits),

@@ -310,8 +310,10 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
             continue
         if capital:
             # A name before the common senses: "Trump" is 特朗普 here, not 将牌.
-            spelled = [w for w in names(word) if len(word) >= MIN_NAME_LETTERS] if names else []
-            found = tuple(dict.fromkeys([*d.person(word), *d.pinyin(word), *spelled, *found]))
+            # Read without the apostrophe that parts its syllables ("Pu'er": puer, 普洱).
+            read = _APOSTROPHE.sub("", word)
+            spelled = [w for w in names(read) if len(read) >= MIN_NAME_LETTERS] if names else []
+            found = tuple(dict.fromkeys([*d.person(read), *d.pinyin(read), *spelled, *found]))
             # Last, the name as written: the articles may write it in Latin letters ("一辆
             # Cruise 公司的自动驾驶出租车"), whatever the word's senses (巡航).
             found = (*_with_country(found), word)

@@ -805,3 +805,13 @@ def test_an_english_short_answer_is_the_count_of_what_is_counted() -> None:
     # The rivers are among the question's words too: the outlets are what it counts.
     assert short_answer(question, "number", sentence, ["河流", "排污口"], counted) == "333个"
     assert english_counted("When did the map go online?", translate) == []
+
+
+def test_visits_and_trips_are_counted_in_one_unit() -> None:
+    from rag.answer.short_answer import short_answer
+
+    sentence = "今年上半年，该市游客接待量2772万人次、旅游收入312亿元。"
+    assert (
+        short_answer("游客接待量是多少？", "number", sentence, ["游客", "接待量"]) == "2772万人次"
+    )
+    assert short_answer("有多少人死亡？", "number", "已造成至少80人死亡。", ["死亡"]) == "80人"

@@ -118,6 +118,11 @@ def test_chinese_institutions_as_chinese_news_names_them() -> None:
     assert "排污口" in terms("sewage outlets")
 
 
+def test_a_place_named_with_an_apostrophe_is_read_without_it() -> None:
+    assert "普洱" in terms("How many tourists did Pu'er receive?")  # puer, not "pu'er"
+    assert "西安" in terms("What did Xi'an announce?")
+
+
 def test_chinese_in_an_english_question_is_kept_simplified() -> None:
     got = terms('How many cases fell into the "優政" category?')
     assert "优政" in got
