@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from rag.retrieve.cedict import dictionary
+from rag.retrieve.names import is_pinyin_name
 from rag.retrieve.translate import EVENT_WORDS, MIN_NAME_LETTERS, mostly_latin, term_groups
 from rag.text import normalize
 
@@ -103,6 +104,12 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
                 continue  # "a man surnamed Qu": a lone syllable's guess (渠县), not a name
             if alts and whole and min(map(len, alts)) >= 2 and alts not in run:
                 run.append(alts)
+        if not run and is_pinyin_name(bare):
+            # "Quan Hongchan": a Chinese name in pinyin that no corpus word reads (else the
+            # translation would have found it): no article names her.
+            run.append((normalize(" ".join(bare)),))
+            runs.append(run)
+            continue
         if run:
             # News writes some names in Latin letters (Mac, iPhone): the name as asked is
             # one more way to mention each of its words, not a requirement of its own.

@@ -52,6 +52,36 @@ def _reading(ch: str) -> str:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable ("zhang", "lv")."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(_bare(r) for readings in pinyin_dict.values() for r in readings.split(","))
+
+
+def _split_syllables(word: str, most: int) -> bool:
+    """Whether `word` is one to `most` pinyin syllables ("hongchan": hong chan)."""
+    if not word:
+        return True
+    if most == 0:
+        return False
+    return any(
+        word[:n] in _syllables() and _split_syllables(word[n:], most - 1)
+        for n in range(min(6, len(word)), 0, -1)
+    )
+
+
+def is_pinyin_name(words: list[str]) -> bool:
+    """Whether capitalised words spell a Chinese name in pinyin, surname first: a surname of
+    one syllable and a given name of one or two ("Quan Hongchan", "Lin Dan"; not "Mathieu
+    Lehanneur", "Maruti Suzuki")."""
+    if len(words) != 2 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    surname, given = (w.lower().replace("'", "") for w in words)
+    return _split_syllables(surname, 1) and _split_syllables(given, 2)
+
+
 def surname_characters(syllable: str) -> tuple[str, ...]:
     """The common surnames read as a toneless syllable ("wang" -> 王, 汪), commonest first."""
     key = syllable.lower()

@@ -815,3 +815,43 @@ def test_visits_and_trips_are_counted_in_one_unit() -> None:
         short_answer("游客接待量是多少？", "number", sentence, ["游客", "接待量"]) == "2772万人次"
     )
     assert short_answer("有多少人死亡？", "number", "已造成至少80人死亡。", ["死亡"]) == "80人"
+
+
+def test_a_chinese_name_in_pinyin() -> None:
+    from rag.retrieve.names import is_pinyin_name
+
+    assert is_pinyin_name(["Quan", "Hongchan"])
+    assert is_pinyin_name(["Lin", "Dan"])
+    assert not is_pinyin_name(["Mathieu", "Lehanneur"])
+    assert not is_pinyin_name(["Maruti", "Suzuki"])  # a surname is one syllable
+    assert not is_pinyin_name(["Xi", "Jinping", "Thought"])
+
+
+def test_a_pinyin_name_no_corpus_word_reads_is_still_a_name_to_require() -> None:
+    from rag.answer.english import english_name_runs
+
+    # No rendering: the articles name no one read so, and the question is about her.
+    runs = english_name_runs("What score did Quan Hongchan post in the final?", lambda _t: [])
+    assert runs == [[("quan hongchan",)]]
+
+
+def test_an_english_question_s_names_are_half_required(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # Tucson is 土桑 in CC-CEDICT, 图森 in the article; Arizona is found: the article is about
+    # the question's subject, though one rendering is a guess that missed.
+    article = (
+        "美国女子往丈夫咖啡里加漂白剂被控谋杀未遂\n"
+        "近日，美国亚利桑那州图森市的一名女子梅洛迪·约翰逊被控一级谋杀未遂罪，她每天往丈夫的咖啡里加漂白剂。\n"
+    )
+    others = {
+        f"{i}.txt": f"第{i}届城市论坛举行\n第{i}届城市论坛今日在青岛开幕，各地代表参加。\n"
+        for i in range(1, 4)
+    }
+    settings = make_corpus({"a.txt": article, **others}, abstain_name_share=0.5)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    ans = engine.ask(
+        "Who is the woman in Tucson, Arizona, charged with putting bleach in her husband's coffee?"
+    )
+    assert not ans.abstained and ans.citations[0].article_id == "a", ans.text
+    # A single name the article lacks still declines ("in Denver": 丹佛).
+    assert engine.ask("Which woman in Denver put bleach in her husband's coffee?").abstained
