@@ -36,6 +36,7 @@ from rag.answer.kinds import (
     type_bonus,
 )
 from rag.answer.question import (
+    PERCENT,
     asked_attribute,
     asked_deed,
     asked_noun,
@@ -43,6 +44,7 @@ from rag.answer.question import (
     asks_part,
     english_amount_asked,
     english_counted,
+    narrowest,
     question_places,
     quoted_names,
     required_pattern,
@@ -107,6 +109,8 @@ _ATTRIBUTE_BONUS = 0.15
 _DEED_BONUS = 0.4
 _BY_WHOM = re.compile(r"由(?:谁|誰|哪)")
 _OTHER_YEARS_PENALTY = 0.3
+# Nouns whose value news gives as a percentage as often as a figure (景气指数为50.9%, PMI).
+_LEVELS = ("指数", "指標", "指标")
 # "该企业", "该市", "本次赛事": what the article is about, named before.
 _ANAPHOR = re.compile(
     r"该(?:企业|公司|集团|机构|单位|银行|项目|平台|品牌|市|县|区|省|国|地|校|院|店|案|男子|女子)"
@@ -377,10 +381,13 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # Its own word or one of its parts: 收盘价 is said "收盘…报收于4.9元".
             spelled = [noun, *(p for p in tokenize(noun) if p != noun and len(p) >= 2)]
             change = asks_change_or_part(rw.question)
+            # An index is stated as a figure or a percentage (景气指数为50.9%).
+            level = noun.endswith(_LEVELS)
             cands = [
                 c
                 for c in cands
-                if any(w in c.said for w in spelled) and (change or has_amount(c.said))
+                if any(w in c.said for w in spelled)
+                and (change or has_amount(c.said) or level and PERCENT.search(c.said))
             ]
         elif noun in TITLES and qtype == "who":
             # "贵阳的市长是谁" asks who holds the title: a sentence naming someone else's
@@ -392,7 +399,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
                 for c in cands
                 if holds_title(c.said, noun, of, opening=article(c.hit.article_id)[:OPENING_CHARS])
             ]
-        places = question_places(rw.question) if cands else []
+        places = narrowest(question_places(rw.question), rw.question) if cands else []
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             about = passages_about([c.hit for c in cands], places, article)

@@ -262,6 +262,14 @@ def proper_names(question: str) -> list[str]:
     return _tagged_names(question, _NAME_TAGS)
 
 
+def narrowest(places: list[str], question: str) -> list[str]:
+    """The places without those written just before another, which say where that one is
+    ("上海杨浦区", "福建省福州市": 杨浦区 and 福州市 suffice; an article on 杨浦区 may never
+    say 上海)."""
+    norm = normalize(question)
+    return [p for p in places if not any(q != p and f"{p}{q}" in norm for q in places)]
+
+
 def question_places(question: str) -> list[str]:
     """Place names in the question (jieba's ns tag), normalised, without country-wide ones."""
     return _tagged_names(question, PLACE_TAGS)

@@ -855,3 +855,22 @@ def test_an_english_question_s_names_are_half_required(make_corpus) -> None:  # 
     assert not ans.abstained and ans.citations[0].article_id == "a", ans.text
     # A single name the article lacks still declines ("in Denver": 丹佛).
     assert engine.ask("Which woman in Denver put bleach in her husband's coffee?").abstained
+
+
+def test_a_place_written_before_another_says_where_that_one_is() -> None:
+    from rag.answer.question import narrowest
+
+    q = "福建省福州市今年新增了多少家企业？"
+    assert narrowest(["福建省", "福州市"], q) == ["福州市"]
+    assert narrowest(["福州", "厦门"], "福州和厦门各有多少家企业？") == ["福州", "厦门"]
+
+
+def test_an_index_is_answered_by_its_percentage(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # 景气指数 is stated as a percentage (50.9%), which for a count or a sum is no answer.
+    article = (
+        "7月份中国物流业景气指数回落\n"
+        "中国物流与采购联合会5日发布数据显示，7月份中国物流业景气指数为50.9%，较上月回落0.8个百分点。\n"
+        "物流行业今年整体运行平稳，企业信心有所恢复。\n"
+    )
+    ans = ask_fresh(make_corpus, {"a.txt": article}, "7月份中国物流业景气指数是多少？")
+    assert ans.text.startswith("50.9%。[1]"), ans.text
