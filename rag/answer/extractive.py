@@ -35,6 +35,7 @@ from rag.answer.kinds import (
     question_type,
     type_bonus,
 )
+from rag.answer.passages import LEAD_TYPES, with_biography, with_lead
 from rag.answer.question import (
     PERCENT,
     asked_attribute,
@@ -73,7 +74,6 @@ from rag.answer.titles import (
 )
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
-from rag.retrieve.query import Filters
 from rag.retrieve.translate import mostly_latin
 from rag.text import Script, normalize, to_script, tokenize
 from rag.types import Answer, Citation, Hit
@@ -109,6 +109,8 @@ _ATTRIBUTE_BONUS = 0.15
 _DEED_BONUS = 0.4
 _BY_WHOM = re.compile(r"由(?:谁|誰|哪)")
 _OTHER_YEARS_PENALTY = 0.3
+_PART_OF = re.compile(r"其中")
+_PART_PENALTY = 0.1
 # Nouns whose value news gives as a percentage as often as a figure (景气指数为50.9%, PMI).
 _LEVELS = ("指数", "指標", "指标")
 # "该企业", "该市", "本次赛事": what the article is about, named before.
@@ -169,6 +171,9 @@ def _candidates(
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
+            if qtype == "number" and _PART_OF.match(norm) and not asks_part(question):
+                # "其中，…9个案例…13个案例": the parts of the total said before (34个案例).
+                score -= _PART_PENALTY
             if other_years(question, sent, h.date):
                 # "今年上半年…增长率" is not answered by "增长率…2018年6.6%、2019年6.1%".
                 score -= _OTHER_YEARS_PENALTY
@@ -309,32 +314,6 @@ def _by_meaning(
     return sorted(rescored, key=lambda c: -c.score) + rest
 
 
-# A news article's lead says when and where: "11月19日，第二十五届高交会智慧城市展…落幕".
-# Added for when and where questions only: for who and how many it changed nothing on
-# crud-dev or the seeds.
-_LEAD_TYPES = frozenset({"date", "place"})
-
-
-def _with_lead(sources: Sources, hits: list[Hit]) -> list[Hit]:
-    """The hits and, when the best article's first passage is not among them, that passage
-    last."""
-    lead = sources.lead(hits[0].article_id)
-    if lead is None or any(h.chunk_id == lead.chunk_id for h in hits):
-        return hits
-    return [*hits, lead]
-
-
-def _with_biography(sources: Sources, question: str, hits: list[Hit]) -> list[Hit]:
-    """The hits and, after them, the best article's passages that hold a biography: news
-    gives one at the end of an official's report ("龙澎简历：龙澎，男，…湖北孝感人"), far
-    from the words of the question."""
-    more = sources.search(
-        question, k=sources.settings.top_k, filters=Filters(article_ids=(hits[0].article_id,))
-    )
-    seen = {h.chunk_id for h in hits}
-    return hits + [h for h in more if h.chunk_id not in seen and hometown(normalize(h.text))]
-
-
 def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -> Answer:
     """The offline answer from retrieved passages (no language model)."""
     if not hits:
@@ -344,10 +323,10 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     if qtype == "what" and rw.context and is_elliptical(rw.question):
         # "净利润呢？" after "收益是多少？" asks how much too: the short answer 1.65亿港元.
         qtype = question_type(rw.context)
-    if qtype in _LEAD_TYPES:
-        hits = _with_lead(sources, hits)
+    if qtype in LEAD_TYPES:
+        hits = with_lead(sources, hits)
     if ASKS_HOMETOWN.search(rw.question):
-        hits = _with_biography(sources, rw.question, hits)
+        hits = with_biography(sources, rw.question, hits)
     bonus = _ATTRIBUTE_BONUS
     if mostly_latin(rw.question):
         attribute = english_deed(rw.question, sources.translate)

@@ -874,3 +874,11 @@ def test_an_index_is_answered_by_its_percentage(make_corpus) -> None:  # type: i
     )
     ans = ask_fresh(make_corpus, {"a.txt": article}, "7月份中国物流业景气指数是多少？")
     assert ans.text.startswith("50.9%。[1]"), ans.text
+
+
+def test_a_total_answers_before_the_sentence_giving_its_parts(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    # "其中，…9个案例…13个案例…": the parts of the 34个案例 said just before.
+    assert seed_engine.ask("青岛入选了多少个案例？").text.startswith("34个。[1]")
+    assert seed_engine.ask("How many cases from Qingdao were selected?").text.startswith(
+        "Answer: 34个.[1]"
+    )

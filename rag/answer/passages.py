@@ -1,0 +1,37 @@
+"""Passages an answer reads beyond the retrieved ones: the best article's lead, for when
+and where, and its biography, for where a person is from."""
+
+from __future__ import annotations
+
+from rag.answer.kinds import hometown
+from rag.answer.sources import Sources
+from rag.retrieve.query import Filters
+from rag.text import normalize
+from rag.types import Hit
+
+__all__ = ["LEAD_TYPES", "with_biography", "with_lead"]
+
+# A news article's lead says when and where: "11月19日，第二十五届高交会智慧城市展…落幕".
+# Added for when and where questions only: for who and how many it changed nothing on
+# crud-dev or the seeds.
+LEAD_TYPES = frozenset({"date", "place"})
+
+
+def with_lead(sources: Sources, hits: list[Hit]) -> list[Hit]:
+    """The hits and, when the best article's first passage is not among them, that passage
+    last."""
+    lead = sources.lead(hits[0].article_id)
+    if lead is None or any(h.chunk_id == lead.chunk_id for h in hits):
+        return hits
+    return [*hits, lead]
+
+
+def with_biography(sources: Sources, question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits and, after them, the best article's passages that hold a biography: news
+    gives one at the end of an official's report ("龙澎简历：龙澎，男，…湖北孝感人"), far
+    from the words of the question."""
+    more = sources.search(
+        question, k=sources.settings.top_k, filters=Filters(article_ids=(hits[0].article_id,))
+    )
+    seen = {h.chunk_id for h in hits}
+    return hits + [h for h in more if h.chunk_id not in seen and hometown(normalize(h.text))]
