@@ -107,8 +107,7 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
         if not run and is_pinyin_name(bare):
             # "Quan Hongchan": a Chinese name in pinyin that no corpus word reads (else the
             # translation would have found it): no article names her.
-            run.append((normalize(" ".join(bare)),))
-            runs.append(run)
+            runs.append([(normalize(" ".join(bare)),)])
             continue
         if run:
             # News writes some names in Latin letters (Mac, iPhone): the name as asked is

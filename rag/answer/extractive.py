@@ -109,10 +109,9 @@ _ATTRIBUTE_BONUS = 0.15
 _DEED_BONUS = 0.4
 _BY_WHOM = re.compile(r"由(?:谁|誰|哪)")
 _OTHER_YEARS_PENALTY = 0.3
-_PART_OF = re.compile(r"其中")
-_PART_PENALTY = 0.1
+_PART_PENALTY = 0.1  # a sentence opening 其中 gives the parts of a total said before
 # Nouns whose value news gives as a percentage as often as a figure (景气指数为50.9%, PMI).
-_LEVELS = ("指数", "指標", "指标")
+_LEVELS = ("指数", "指标")
 # "该企业", "该市", "本次赛事": what the article is about, named before.
 _ANAPHOR = re.compile(
     r"该(?:企业|公司|集团|机构|单位|银行|项目|平台|品牌|市|县|区|省|国|地|校|院|店|案|男子|女子)"
@@ -171,7 +170,7 @@ def _candidates(
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
-            if qtype == "number" and _PART_OF.match(norm) and not asks_part(question):
+            if qtype == "number" and norm.startswith("其中") and not asks_part(question):
                 # "其中，…9个案例…13个案例": the parts of the total said before (34个案例).
                 score -= _PART_PENALTY
             if other_years(question, sent, h.date):
@@ -325,7 +324,8 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         qtype = question_type(rw.context)
     if qtype in LEAD_TYPES:
         hits = with_lead(sources, hits)
-    if ASKS_HOMETOWN.search(rw.question):
+    asks_hometown = bool(ASKS_HOMETOWN.search(rw.question))
+    if asks_hometown:
         hits = with_biography(sources, rw.question, hits)
     bonus = _ATTRIBUTE_BONUS
     if mostly_latin(rw.question):
@@ -383,7 +383,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             about = passages_about([c.hit for c in cands], places, article)
             cands = [c for c in cands if c.hit.chunk_id in about]
-    if ASKS_HOMETOWN.search(rw.question):
+    if asks_hometown:
         # "龙澎是哪里人": his biography's "湖北孝感人", not where his case was reported. The
         # biography is of the person the article's title names, though it repeats only
         # the name (as for an anaphor).

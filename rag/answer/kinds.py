@@ -84,15 +84,17 @@ ASKS_HOMETOWN = re.compile(
     r"(?:哪里|哪裡|哪儿|哪兒|何地|何处|何處|什么地方|什麼地方)人|籍贯|籍貫"
     r"|\b[Ww]here (?:is|was) (?:[A-Z][a-z'-]+ ){1,3}from\b|\b[Hh]ometown\b"
 )
-HOMETOWN = re.compile(
+_HOMETOWN = re.compile(
     r"(?:出生|生人|[男女]|[\u4e00-\u9fff]族)[，,]\s*([\u4e00-\u9fff]{2,8}?)人(?=[，,。；;])"
     r"|(?:籍贯|籍貫)[：:为為是]?\s*([\u4e00-\u9fff]{2,8})(?=[，,。；;])"
 )
 
 
-def hometown(sentence: str) -> re.Match[str] | None:
-    """Where a biography says its person comes from ("湖北孝感" of "出生，湖北孝感人，")."""
-    return HOMETOWN.search(sentence)
+def hometown(sentence: str) -> str | None:
+    """Where a biography says its person comes from ("湖北孝感" of "出生，湖北孝感人，"),
+    verbatim; None when the sentence gives no biography."""
+    m = _HOMETOWN.search(sentence)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 # A who question's sentence: a title of those news most often names people by, or a

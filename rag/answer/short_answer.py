@@ -139,8 +139,7 @@ def short_answer(
             and not _INDEFINITE.fullmatch(m.group(0).strip())
         ]
     elif qtype == "place" and ASKS_HOMETOWN.search(question):
-        m = hometown(sentence)
-        return (m.group(1) or m.group(2)) if m else None
+        return hometown(sentence)
     elif qtype in ("who", "place"):
         return _named_answer(question, qtype, sentence, terms)
     elif qtype == "list":
@@ -171,7 +170,7 @@ def short_answer(
         # characters on, before one merely near it ("《…百佳案例》,来自17个省").
         # What the question counts first, when it says ("How many sewage outlets…": the
         # 333个 of 排污口, not the 13条 of the rivers it also names).
-        of_head = [m for m in found if _counts(norm[m.end() :], list(counted))]
+        of_head = [m for m in found if counted and _counts(norm[m.end() :], list(counted))]
         of_terms = [m for m in found if _counts(norm[m.end() :], terms)]
         found = of_head or of_terms or found
     places = (

@@ -51,7 +51,6 @@ def _reading(ch: str) -> str:
     return _bare(pinyin_dict.get(ord(ch), "").split(",")[0])
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
     """Every toneless pinyin syllable ("zhang", "lv")."""
@@ -82,6 +81,7 @@ def is_pinyin_name(words: list[str]) -> bool:
     return _split_syllables(surname, 1) and _split_syllables(given, 2)
 
 
+@lru_cache(maxsize=1024)
 def surname_characters(syllable: str) -> tuple[str, ...]:
     """The common surnames read as a toneless syllable ("wang" -> 王, 汪), commonest first."""
     key = syllable.lower()

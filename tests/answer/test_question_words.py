@@ -712,8 +712,7 @@ def test_who_is_in_charge_is_the_sentence_naming_the_person_in_charge(make_corpu
 def test_where_a_biography_says_its_person_comes_from(sentence: str, expected: str | None) -> None:
     from rag.answer.kinds import hometown
 
-    m = hometown(sentence)
-    assert (m.group(1) or m.group(2) if m else None) == expected
+    assert hometown(sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -768,6 +767,14 @@ def test_where_an_official_is_from_is_not_where_his_case_was_heard(make_corpus) 
     assert ans.abstained, ans.text
 
 
+def _other_reports(n: int) -> dict[str, str]:
+    """Short articles on something else, so that a name in one article is rare."""
+    return {
+        f"{i}.txt": f"第{i}届城市论坛举行\n第{i}届城市论坛今日在青岛开幕，各地代表参加。\n"
+        for i in range(1, n + 1)
+    }
+
+
 def test_a_name_jieba_glued_to_and_is_still_the_articles_name(make_corpus) -> None:  # type: ignore[no-untyped-def]
     # "宇山纺和好友…": jieba reads 宇山纺和 as one name, which no article writes; the
     # article does name 宇山纺, so the question is about it, not about someone absent.
@@ -777,10 +784,7 @@ def test_a_name_jieba_glued_to_and_is_still_the_articles_name(make_corpus) -> No
         "宇山纺喜欢上海的老物件。\n"
         "她和好友格里董从2018年就办起了名为“白相大上海”的活动，分享上海的历史。\n"
     )
-    others = {
-        f"{i}.txt": f"第{i}届城市论坛举行\n第{i}届城市论坛今日在青岛开幕，各地代表参加。\n"
-        for i in range(1, 4)
-    }
+    others = _other_reports(3)
     # 宇山纺 is in one passage of four: rare, as among thousands of articles.
     settings = make_corpus({"a.txt": article, **others}, abstain_name_share=0.5)
     rag.ingest(settings=settings)
@@ -842,10 +846,7 @@ def test_an_english_question_s_names_are_half_required(make_corpus) -> None:  # 
         "美国女子往丈夫咖啡里加漂白剂被控谋杀未遂\n"
         "近日，美国亚利桑那州图森市的一名女子梅洛迪·约翰逊被控一级谋杀未遂罪，她每天往丈夫的咖啡里加漂白剂。\n"
     )
-    others = {
-        f"{i}.txt": f"第{i}届城市论坛举行\n第{i}届城市论坛今日在青岛开幕，各地代表参加。\n"
-        for i in range(1, 4)
-    }
+    others = _other_reports(3)
     settings = make_corpus({"a.txt": article, **others}, abstain_name_share=0.5)
     rag.ingest(settings=settings)
     engine = rag.Engine.open(settings=settings)
