@@ -27,7 +27,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far|old)\b|number of|percentage|what share",
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|有多重|多远|多深|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far|old|heavy|tall|deep)\b|number of|percentage|what share",
             re.I,
         ),
     ),
@@ -124,7 +124,8 @@ HOW_OLD = re.compile(r"\bhow old\b|\bat (?:the )?age of\b|\bwhat age\b", re.I)
 
 # Measures written in Latin letters: "239.5mg/100ml", "20km", "5000mAh" are figures, not
 # names like "5G".
-LATIN_UNITS = r"mg|ml|kg|km|cm|mm|kWh|kW|mAh|GB|TB|MB"
+# grams last and lower-case only: "415g" weighs, "5G" is a name
+LATIN_UNITS = r"mg|ml|kg|km|cm|mm|kWh|kW|mAh|GB|TB|MB|g"
 # Digits that count nothing: dates and clock times ("8月3日", "2023-2025年", "12时30分"), and
 # names with a number in them ("5G", "G20", "COVID-19").
 _NON_COUNT = re.compile(

@@ -58,6 +58,41 @@ _MONEY = re.compile(
     # a sum in 万 or 亿 with its currency unsaid ("投资1000亿"), not a count ("7万平方米")
     rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)(?!\s*(?:{_NOT_MONEY_UNITS}))"
 )
+# A question on a measure asks for a figure in its units ("How much does the X3 weigh?":
+# 415g, not the 10.65英寸 of its screen; "how far had the driver taken him": 近40公里).
+# Chinese forms that say only this (重量是多少, not the 重量级 of a guest; 身高, not 高度重视).
+_MASS = r"毫克|千克|公斤|克|斤|吨|噸|磅|(?<![A-Za-z])(?:mg|kg|g)(?![A-Za-z])"
+_LENGTH = r"毫米|厘米|公里|千米|米|海里|英里|英尺|(?<![A-Za-z])(?:mm|cm|km|m)(?![A-Za-z])"
+_MEASURES = (
+    (
+        re.compile(
+            r"\bweigh(?:s|ed)?\b|\bweight of\b|\bhow heavy\b|有多重|多重[？?]|重量(?:是|为|有)?(?:多少|几)"
+            r"|重多少|体重(?:是|为|有)?(?:多少|几)",
+            re.I,
+        ),
+        _MASS,
+    ),
+    (
+        re.compile(
+            r"\bhow (?:far|tall|deep)\b|\b(?:distance|height|depth) (?:of|from|between)\b|多远|有多高|有多深|身高"
+            r"|(?:距离|高度|深度|长度)(?:是|为|有)?(?:多少|几)",
+            re.I,
+        ),
+        _LENGTH,
+    ),
+)
+
+
+def asked_measure(question: str) -> re.Pattern[str] | None:
+    """A figure in the units of the measure a question asks (weight, distance, height), if it
+    asks one; matched against normalised text."""
+    question = normalize(question)
+    for asks, units in _MEASURES:
+        if asks.search(question):
+            return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*(?:{units})")
+    return None
+
+
 # "How many visitors ...": the answer states a number.
 _HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
 # A numeral counts with its classifier: "一时", "统一", "进一步" count nothing.
@@ -113,9 +148,10 @@ def asks_part(question: str) -> bool:
 
 
 def asks_sum(question: str) -> re.Pattern[str] | None:
-    """What a sum of money or a percentage looks like, when the question asks for one."""
+    """What a sum of money, a percentage or a measure's figure looks like, when the question
+    asks for one."""
     need = required_pattern(question)
-    return need if need is _MONEY or need is PERCENT else None
+    return need if need is _MONEY or need is PERCENT else asked_measure(question)
 
 
 def required_pattern(question: str, translate: Translate | None = None) -> re.Pattern[str] | None:
@@ -131,6 +167,9 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         return PERCENT
     if _SHARE_Q.search(question):
         return _SHARE
+    measure = asked_measure(question)
+    if measure is not None:
+        return measure
     if _MONEY_Q.search(question) and not _NOT_MONEY_Q.search(question):
         return _MONEY
     m = _MEASURE_Q.search(question)

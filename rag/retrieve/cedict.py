@@ -167,6 +167,11 @@ def build(chunks: Iterable[str], freq: Mapping[str, int]) -> Dictionary:
     unsure: list[tuple[str, tuple[float, str, bool]]] = []
     for chunk in chunks:
         unsure += _add_entries(chunk, freq, postings, names, persons, common_words)
+    for key in [k for k in postings if " " in k and k.endswith("a")]:
+        # A country of two words is named by its adjective too ("South African": 南非):
+        # CC-CEDICT glosses the country only, and a gloss's head would claim the adjective
+        # ("South Korean media": 韩媒).
+        postings.setdefault(key + "n", list(postings[key]))
     for key, posting in unsure:  # "Harbin": no other entry claims the word
         if key not in postings:
             postings[key] = [posting]

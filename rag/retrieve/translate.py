@@ -55,7 +55,7 @@ _VERB_NOUNS = dict(
     for pair in """
     lose>loss die>death grow>growth sell>sale earn>earnings invest>investment
     produce>production deliver>delivery injure>injury fail>failure pay>payment
-    recover>recovery approve>approval arrive>arrival develop>development
+    recover>recovery approve>approval arrive>arrival develop>development weigh>weight
     """.split()
 )
 _HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)

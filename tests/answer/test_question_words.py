@@ -883,3 +883,43 @@ def test_a_total_answers_before_the_sentence_giving_its_parts(seed_engine) -> No
     assert seed_engine.ask("How many cases from Qingdao were selected?").text.startswith(
         "Answer: 34个.[1]"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        (
+            "How much does the Smart Office Book X3 weigh?",
+            "讯飞智能办公本 X3 拥有 10.65英寸墨水屏，厚度仅为 5.4mm，重量仅为 415g。",
+            "415g",
+        ),
+        ("这台办公本有多重？", "它拥有10.65英寸屏幕，重量仅为415克。", "415克"),
+        (
+            "Roughly how far had the driver taken him?",
+            "代驾胡某称，他替车主李某代驾了近40公里，对方拒付2次代驾费。",
+            "40公里",
+        ),
+    ],
+)
+def test_a_measure_asked_is_answered_in_its_units(
+    question: str, sentence: str, expected: str
+) -> None:
+    from rag.answer.kinds import blank_non_counts
+    from rag.answer.question import required_pattern
+    from rag.answer.short_answer import short_answer
+
+    need = required_pattern(question)
+    assert need is not None and need.search(blank_non_counts(sentence))
+    # the screen's 10.65英寸 or a figure of another measure is no answer
+    assert not need.search(blank_non_counts("屏幕为10.65英寸，售价4999元。"))
+    assert short_answer(question, "number", sentence, ["重量", "代驾"]) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["重量级嘉宾有多少位？", "高度重视的项目有多少个？", "What did the in-depth report find?"],
+)
+def test_words_of_a_measure_in_other_senses_ask_no_measure(question: str) -> None:
+    from rag.answer.question import asked_measure
+
+    assert asked_measure(question) is None

@@ -102,6 +102,8 @@ def test_a_how_much_question_also_looks_up_the_verbs_noun() -> None:
     assert "损失" in terms("How much money was lost?")
     # Otherwise the verb keeps its own senses: "to lose power" is no financial loss.
     assert "亏损" not in terms("What caused the cable car to lose power?")
+    # A product's weight is its 重量 ("重量仅为415g"), not 衡量 ("to weigh up").
+    assert "重量" in terms("How much does the tablet weigh?")
 
 
 def test_someone_surnamed_x_is_how_news_names_an_unnamed_person() -> None:
@@ -564,3 +566,19 @@ def test_a_products_name_in_camel_case_searches_as_written() -> None:
     got = term_groups("How many entries were used to train TransGPT?")
     assert ("TransGPT",) in got
     assert any("使用" in g for g in got)  # "used" is not CC-CEDICT's second-hand 中古
+
+
+@pytest.mark.parametrize(
+    ("question", "country"),
+    [
+        ("Who is the South Korean Minister of Science?", "韩国"),
+        ("What did the South African president say?", "南非"),
+        ("How much Saudi Arabian oil was imported?", "沙特阿拉伯"),
+    ],
+)
+def test_a_two_word_country_is_named_by_its_adjective(question: str, country: str) -> None:
+    # CC-CEDICT glosses only the country; its "South Korean media" (韩媒) is no reading of
+    # the adjective, nor are "South" and "African" one by one.
+    groups = term_groups(question)
+    assert any(country in g for g in groups), groups
+    assert not any("韩媒" in g or "南方" in g for g in groups)
