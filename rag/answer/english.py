@@ -77,7 +77,7 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
         event = any(w.lower() in EVENT_WORDS for w in bare)
         # "a man surnamed Qu": a lone short syllable ("Li" alone names too many people)
         lone = _POSSESSIVE_END.sub("", words[0]) if len(words) == 1 else ""
-        lone = lone if len(lone) < MIN_NAME_LETTERS else ""
+        lone = lone if len(lone) < MIN_NAME_LETTERS and not lone.isupper() else ""  # DJI: 大疆
         plain: set[str] = set()  # the renderings of the name's common words
         for w in bare if not event else []:
             if dictionary().ordinary(w):
@@ -96,6 +96,11 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             )
             if product:
                 alts = (normalize(senses[0]),)
+            # An acronym the dictionary renders (SMIC: 中芯国际) is named by the rendering or
+            # as written; one it cannot render ("CICC") may be written in Chinese any way.
+            acronym = [a for a in senses if a.isascii()]
+            if alts and acronym and all(a.isupper() and a.isalpha() for a in acronym):
+                alts = (*alts, *(normalize(a) for a in acronym))
             # A lone character is a romanised syllable's guess ("Yan": 燕), not a name.
             whole = product or len(alts) == len(senses)
             if alts and all(a[-1] in _PEOPLE_OR_LANGUAGE for a in alts):

@@ -250,7 +250,8 @@ def _terms(d: Dictionary, text: str, names: Names | None) -> Iterator[tuple[str,
     words = [t.lower() for t in tokens]
     amount = bool(_HOW_MUCH.search(text))
     forms = [_forms(w, d, amount) for w in words]
-    shouted = text.isupper()  # "WHO WON": no acronyms, just capitals
+    # "WHO WON": no acronyms, just capitals; a word alone ("SMIC", a name's run) is one.
+    shouted = text.isupper() and len(tokens) > 1
     i = 0
     while i < len(tokens):
         token, word = tokens[i], words[i]

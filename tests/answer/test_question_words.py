@@ -923,3 +923,35 @@ def test_words_of_a_measure_in_other_senses_ask_no_measure(question: str) -> Non
     from rag.answer.question import asked_measure
 
     assert asked_measure(question) is None
+
+
+def test_an_acronym_the_dictionary_renders_names_the_subject() -> None:
+    from rag.answer.english import english_name_runs
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {"DJI": ("大疆", "DJI"), "CICC": ("CICC",)}
+        return [table[w] for w in text.split() if w in table]
+
+    # Named as rendered or as written; an acronym of three letters is no lone syllable.
+    assert english_name_runs("What drones did DJI release?", translate) == [
+        [("大疆", "dji", "dji")]
+    ]
+    # One the dictionary cannot render may be written in Chinese any way: nothing required.
+    assert english_name_runs("What target price did CICC set?", translate) == []
+
+
+def test_a_company_no_article_names_is_declined_in_english(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    drones = (
+        "东莞动物园上演无人机表演秀\n"
+        "8月12日，东莞一家动物园推出无人机表演秀，上百台无人机起飞。"
+        "工作人员说，表演因临时空中管制中断，部分无人机坠落。\n"
+    )
+    settings = make_corpus(
+        {"show.txt": drones, "other.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n"}
+    )
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    # SMIC and DJI are in the dictionary (中芯国际, 大疆); no article names either.
+    assert engine.ask("What new drone models did DJI release in August 2023?").abstained
+    assert engine.ask("How much capital expenditure has SMIC budgeted for 2023?").abstained
+    assert not engine.ask("How many drones took off at the Dongguan zoo show?").abstained

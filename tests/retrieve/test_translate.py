@@ -582,3 +582,10 @@ def test_a_two_word_country_is_named_by_its_adjective(question: str, country: st
     groups = term_groups(question)
     assert any(country in g for g in groups), groups
     assert not any("韩媒" in g or "南方" in g for g in groups)
+
+
+def test_an_acronym_alone_is_no_shouting() -> None:
+    # A name's run is translated alone ("SMIC"): one word in capitals is an acronym.
+    assert any("中芯国际" in g for g in term_groups("SMIC"))
+    # Words in capitals are still shouting, not acronyms ("WHO WON": no 世卫组织).
+    assert all("世卫组织" not in g for g in term_groups("WHO WON"))
