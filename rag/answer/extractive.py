@@ -57,9 +57,11 @@ from rag.answer.subjects import (
     article_reader,
     named_in_rare_words,
     names_place,
+    names_quote,
     other_years,
     passages_about,
     scene_free_names,
+    story_passages,
     subject_missing,
     year_missing,
 )
@@ -382,7 +384,13 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         if places:
             # A number about another place is no answer ("福州获得了多少投资" vs a national sum).
             about = passages_about([c.hit for c in cands], places, article)
-            cands = [c for c in cands if c.hit.chunk_id in about]
+            named = [c for c in cands if c.hit.chunk_id in about]
+            floor = sources.settings.abstain_sentence_threshold
+            if all(c.coverage < floor for c in named):
+                # Else the story's passages (a court of 息烽 in a story set in 贵阳).
+                about |= story_passages([c.hit for c in cands], places, article)
+                named = [c for c in cands if c.hit.chunk_id in about]
+            cands = named
     if asks_hometown:
         # "龙澎是哪里人": his biography's "湖北孝感人", not where his case was reported. The
         # biography is of the person the article's title names, though it repeats only
@@ -431,14 +439,14 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             for c in cands
             if any(a in article(c.hit.article_id) for alts in subjects for a in alts)
         ]
-    quoted = [(n,) for n in quoted_names(rw.question)]
+    quoted = quoted_names(rw.question)
     guessed = named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if quoted or guessed:
         # An article that never names what the question asks about cannot answer it: a
         # name quoted as written, all of them; an English question's names, at least half,
         # as their renderings are guesses (Tucson: 土桑, where the article writes 图森).
         def names_them(text: str) -> bool:
-            if not all(any(a in text for a in alts) for alts in quoted):
+            if not all(names_quote(text, q) for q in quoted):
                 return False
             found = sum(any(a in text for a in alts) for alts in guessed)
             return 2 * found >= len(guessed)

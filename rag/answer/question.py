@@ -301,12 +301,23 @@ def proper_names(question: str) -> list[str]:
     return _tagged_names(question, _NAME_TAGS)
 
 
+# Between the places of one address ("山西运城临猗县": 运城, which jieba does not tag): a
+# few characters, none of them a joiner, a preposition or punctuation ("北京和上海").
+_WITHIN = r"[^\W的和与及跟同到至往赴去在对向从或、]{0,3}"
+
+
 def narrowest(places: list[str], question: str) -> list[str]:
     """The places without those written just before another, which say where that one is
-    ("上海杨浦区", "福建省福州市": 杨浦区 and 福州市 suffice; an article on 杨浦区 may never
-    say 上海)."""
+    ("上海杨浦区", "福建省福州市", "山西运城临猗县": 杨浦区, 福州市 and 临猗县 suffice; an
+    article on 杨浦区 may never say 上海)."""
     norm = normalize(question)
-    return [p for p in places if not any(q != p and f"{p}{q}" in norm for q in places)]
+    return [
+        p
+        for p in places
+        if not any(
+            q != p and re.search(f"{re.escape(p)}{_WITHIN}{re.escape(q)}", norm) for q in places
+        )
+    ]
 
 
 def question_places(question: str) -> list[str]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from rag.answer.question import is_question, proper_names
+from rag.answer.question import is_question, narrowest, proper_names, question_places
 from rag.answer.sources import Sources
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import abbreviations, mostly_latin
@@ -60,10 +60,17 @@ def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, 
     stem (福建省, 福建), without compounds of common words (中央银行: the articles may say
     央行)."""
     share = sources.settings.abstain_name_share
+    # A place that says where the next one is ("山东济宁兖州区": 济宁) is no subject: the
+    # article may name only the narrowest.
+    places = question_places(question)
+    context = set(places) - set(narrowest(places, question))
     return [
         alts
         # "宇山纺和好友…": jieba's name may carry the 和 after it.
-        for alts in map(with_stem, (unglued(n, sources.knows) for n in proper_names(question)))
+        for alts in map(
+            with_stem,
+            (unglued(n, sources.knows) for n in proper_names(question) if n not in context),
+        )
         if sources.share(alts[-1]) < below and not _common_compound(sources, alts[-1], share)
     ]
 
@@ -159,6 +166,40 @@ def passages_about(
         if all(names_place(passage, pl, of_article) for pl in places):
             out.add(h.chunk_id)
     return out
+
+
+# A quote longer than this is a description ("15岁女生拒买水果捞被骂"), which a question
+# may word otherwise than the article ("…拒买47元水果捞被骂小三"); a shorter one is a name.
+_QUOTED_NAME_CHARS = 8
+
+
+def names_quote(text: str, quote: str) -> bool:
+    """Whether a normalised text mentions a quoted name: as written, or for a description
+    at least half its words."""
+    if len(quote) <= _QUOTED_NAME_CHARS:
+        return quote in text
+    words = [w for w in tokenize(quote) if len(w) >= 2]
+    return 2 * sum(w in text for w in words) >= len(words) if words else quote in text
+
+
+# Words of a whole country's or the world's scope: a figure said with them is of that scope
+# ("在全国布局…1000亿"), not of a place the article also names.
+_WIDE_SCOPE = ("全国", "全球", "世界", "国内", "国外", "海外", "我国")
+
+
+def story_passages(
+    hits: Iterable[Hit], places: list[str], article: Callable[[str], str]
+) -> set[str]:
+    """The chunk ids of the passages whose article names every place (each also without its
+    省/市/县/区) and which speak of no wider scope: a story says where it happens once
+    ("近日，贵州贵阳，…"), its later passages go on about its people."""
+    stems = [with_stem(p)[-1] for p in places]
+    return {
+        h.chunk_id
+        for h in hits
+        if all(s in article(h.article_id) for s in stems)
+        and not any(w in normalize(h.text) for w in _WIDE_SCOPE)
+    }
 
 
 def scene_free_names(sources: Sources, question: str) -> list[tuple[str, ...]]:

@@ -955,3 +955,72 @@ def test_a_company_no_article_names_is_declined_in_english(make_corpus) -> None:
     assert engine.ask("What new drone models did DJI release in August 2023?").abstained
     assert engine.ask("How much capital expenditure has SMIC budgeted for 2023?").abstained
     assert not engine.ask("How many drones took off at the Dongguan zoo show?").abstained
+
+
+def test_places_of_one_address_say_where_the_last_is() -> None:
+    from rag.answer.question import narrowest, question_places
+
+    q = "山西运城临猗县7月30日查获的醉驾司机张某，血液酒精含量是多少？"  # 运城: untagged
+    assert narrowest(question_places(q), q) == ["临猗县"]
+    for q in ("北京和上海的人口分别是多少？", "从北京到上海的高铁要多久？"):
+        assert narrowest(question_places(q), q) == ["北京", "上海"]
+
+
+def test_an_address_the_article_gives_only_in_part_still_names_the_subject(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # The article names 兖州区, never 山东 or 济宁, which only say where it is.
+    article = (
+        "兖州区开展高处坠落专项整治\n"
+        "8月17日，兖州区安委会专项行动检查小组在一建设项目施工现场开展检查。\n"
+        "兖州区安委会副主任、应急局局长李同伟介绍，检查小组重点督查高处作业人员培训情况。\n"
+    )
+    ans = ask_fresh(
+        make_corpus,
+        {"a.txt": article, "b.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n"},
+        "山东济宁兖州区安委会副主任、应急局局长是谁？",
+    )
+    assert not ans.abstained and "李同伟" in ans.text, ans.text
+
+
+def test_a_story_says_its_place_once(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # 贵阳 is named where the story opens; the sum is in a later passage, which names only a
+    # court of the county. A passage on the whole country is no figure of the place.
+    filler = "".join(
+        f"两人第{i}次协商复婚事宜，却始终没有结果，双方矛盾不断加深。" for i in range(1, 9)
+    )
+    story = (
+        "女子欲复婚却再出轨被诉\n"
+        "近日，贵州贵阳，张女士因婚内多次出轨，与丈夫易先生离婚。\n"
+        f"{filler}\n"
+        "易先生将张女士诉至息烽法院，要求其返还同居期间收到的赠与款12000元。\n"
+    )
+    long_filler = "".join(
+        f"第{i}位嘉宾在论坛上发言，介绍数字经济的发展经验和做法。" for i in range(1, 17)
+    )
+    national = (
+        "数字经济论坛开幕\n"
+        "论坛在贵阳开幕，多家企业参加。\n"
+        f"{long_filler}\n"
+        "该计划要投资1000亿元以上资金，在全国布局赠与款返还服务平台。\n"
+    )
+    settings = make_corpus({"story.txt": story, "national.txt": national})
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    ans = engine.ask("贵州贵阳的易先生要求前妻返还的赠与款金额是多少？")
+    assert ans.text.startswith("12000元"), ans.text
+    assert "1000亿" not in engine.ask("贵阳获得了多少资金投资？").text
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "named"),
+    [
+        ("杜苏芮", "台风杜苏芮登陆福建", True),
+        ("杜苏芮", "台风卡努登陆", False),
+        # a description is worded otherwise than the article's headline
+        ("15岁女生拒买水果捞被骂", "“15岁女生拒买47元水果捞被骂小三”一事", True),
+        ("15岁女生拒买水果捞被骂", "夜市商家称重后报价47元", False),
+    ],
+)
+def test_a_long_quote_is_a_description_not_a_name(quote: str, text: str, named: bool) -> None:
+    from rag.answer.subjects import names_quote
+
+    assert names_quote(text, quote) is named
