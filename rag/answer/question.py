@@ -211,25 +211,31 @@ def english_counted(question: str, translate: Translate | None) -> list[str]:
     return _head_alternatives(phrase.group(1), translate) if phrase else []
 
 
-def _head_alternatives(phrase: str, translate: Translate | None) -> list[str]:
-    """An English noun phrase's head (its last term) in its renderings of two characters
-    or more."""
+def _head_alternatives(phrase: str, translate: Translate | None, shortest: int = 2) -> list[str]:
+    """An English noun phrase's head (its last term) in its renderings of `shortest`
+    characters or more."""
     groups = groups_of(phrase, translate)
     # The head alone as well: a phrase's rendering may fold it in ("Heilongjiang rivers":
     # 黑龙江河, where the article counts 河流).
     head = groups_of(phrase.split()[-1], translate) if phrase.split() else []
     alts = list(dict.fromkeys(normalize(a) for g in groups[-1:] + head[-1:] for a in g))
-    return [a for a in alts if len(a) > 1]
+    return [a for a in alts if len(a) >= shortest]
 
 
 def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str] | None:
     """A sentence naming an English noun phrase's head (its last term, in any of its
-    renderings) and a number; None when the head has no rendering of two characters."""
+    renderings) and a number; None when the head has no rendering of two characters. A
+    rendering of one character (village: 村) matches anywhere only as the counted noun, a
+    few characters after the number ("147个受灾行政村")."""
     alts = _head_alternatives(phrase, translate)
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)
-    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))")
+    singles = "".join(re.escape(a) for a in _head_alternatives(phrase, translate, 1) if len(a) == 1)
+    counted = rf"|(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*[个個座家所条條]?[\u4e00-\u9fff]{{0,4}}[{singles}]"
+    return re.compile(
+        rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))" + (counted if singles else "")
+    )
 
 
 def english_amount_asked(question: str) -> bool:

@@ -26,6 +26,10 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     # are a match's (赢得, 打赢) or a conquest's (拿下).
     "win": ("获得", "荣获", "赢得", "夺得", "摘得", "获胜"),
     "summit": ("峰会",),
+    # News says 奥运 (奥运会, 巴黎奥运会) where CC-CEDICT has only the full 奥林匹克.
+    "olympic": ("奥运", "奥林匹克"),
+    "olympics": ("奥运会", "奥运"),
+    "paralympic": ("残奥", "残奥会"),
     "expo": ("博览会", "博会"),
     "hi-tech": ("高新技术", "高科技", "高新"),
     "high-tech": ("高新技术", "高科技", "高新"),

@@ -1024,3 +1024,15 @@ def test_a_long_quote_is_a_description_not_a_name(quote: str, text: str, named: 
     from rag.answer.subjects import names_quote
 
     assert names_quote(text, quote) is named
+
+
+def test_an_english_count_of_a_one_character_noun_is_of_that_noun() -> None:
+    from rag.answer.kinds import blank_non_counts
+    from rag.answer.question import required_pattern
+
+    # village: 村 (and 村庄, 农村); news counts "147个受灾行政村", the noun a few words on.
+    need = required_pattern("How many flood-hit villages in Mentougou had phone service restored?")
+    assert need is not None
+    assert need.search(blank_non_counts("门头沟区147个受灾行政村的公众通信服务全面恢复。"))
+    # one character is no anchor elsewhere in the sentence
+    assert not need.search(blank_non_counts("村里有人说，通信在3天内恢复。"))

@@ -589,3 +589,9 @@ def test_an_acronym_alone_is_no_shouting() -> None:
     assert any("中芯国际" in g for g in term_groups("SMIC"))
     # Words in capitals are still shouting, not acronyms ("WHO WON": no 世卫组织).
     assert all("世卫组织" not in g for g in term_groups("WHO WON"))
+
+
+def test_the_olympics_are_read_as_news_names_them() -> None:
+    # 巴黎奥运会, 残奥会: CC-CEDICT has only the full 奥林匹克.
+    assert any("奥运" in g for g in term_groups("Who designed the Paris 2024 Olympic torch?"))
+    assert any("残奥" in g for g in term_groups("the Paralympic torch"))
