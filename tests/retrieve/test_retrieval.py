@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import rag
 from rag.errors import InvalidQuestion
 from rag.retrieve.query import (
     Filters,
@@ -294,3 +295,20 @@ def test_naming_first_puts_the_naming_articles_passages_first_within_the_head() 
     assert naming_first(fused, [], head=4) == fused  # no article names it: order kept
     got = naming_first(fused, ["c"], head=4)
     assert [cid for cid, _ in got] == ["c#1", "a#0", "b#0", "b#2", "c#0"]  # c#0 is past head
+
+
+def test_the_articles_naming_a_rare_name_are_found_and_a_question_without_one_needs_none(
+    make_corpus,
+) -> None:  # type: ignore[no-untyped-def]
+    # Rare: in fewer than 2 % of the passages, so the corpus needs more than 50 of them.
+    files = {
+        f"f{i:02d}.txt": f"第{i}届读书节开幕\n本届读书节共有{i + 10}家书店参加，活动持续三天。\n"
+        for i in range(60)
+    }
+    files["lifeng.txt"] = "李丰当选研究会会长\n在研究会第三次会员大会上，李丰当选为会长。\n"
+    settings = make_corpus(files)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    assert engine.rankings("李丰当选了什么职务？", depth=20).naming == ["lifeng"]
+    # 书店 and 读书节 are in every passage: no rare word, so no name to require.
+    assert engine.rankings("读书节有多少家书店参加？", depth=20).naming is None
