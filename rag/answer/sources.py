@@ -56,3 +56,8 @@ class Sources(Protocol):
     def share(self, token: str) -> float:
         """The share of passages that contain the token (0: the corpus lacks it)."""
         ...
+
+    def mentions(self, text: str) -> bool:
+        """Whether any passage writes this text, in either script (a word the tokeniser
+        cuts otherwise too: 芝加哥大学 of 芝加哥 大学)."""
+        ...

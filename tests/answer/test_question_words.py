@@ -1036,3 +1036,34 @@ def test_an_english_count_of_a_one_character_noun_is_of_that_noun() -> None:
     assert need.search(blank_non_counts("门头沟区147个受灾行政村的公众通信服务全面恢复。"))
     # one character is no anchor elsewhere in the sentence
     assert not need.search(blank_non_counts("村里有人说，通信在3天内恢复。"))
+
+
+def test_a_question_opening_with_a_name_no_article_writes_is_declined(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # jieba tags 安踏 a verb and 喜茶 too: no name rule sees them; no article writes them.
+    files = {
+        "a.txt": "吉比特发布半年报\n今年上半年，吉比特实现营业收入23.49亿元，同比减少6.44%。\n",
+        "b.txt": "鲜辣美食店走红\n杭州、宁波等城市近三年来开设了300余家鲜辣美食门店。\n",
+    }
+    settings = make_corpus(files)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    assert engine.ask("安踏体育2023年上半年实现营业收入多少亿元？").abstained
+    assert engine.ask("喜茶目前在全国共开设了多少家门店？").abstained
+    # A subject the articles write, and questions that open with no subject, are answered.
+    assert engine.ask("吉比特上半年实现营业收入多少？").text.startswith("23.49亿元")
+    assert not engine.ask("哪些城市开设了鲜辣美食门店？").abstained
+    assert not engine.ask("截至目前，鲜辣美食门店开设了多少家？").abstained
+
+
+def test_a_word_the_index_holds_only_inside_longer_ones_is_still_written(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # The question's first word is 绍伊 (jieba: 绍伊 古称…); the index holds only 绍伊古.
+    files = {
+        "a.txt": "俄防长谈波兰扩军\n俄罗斯国防部长绍伊古表示，波兰已开始从美国和韩国大规模采购武器。\n",
+        "b.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n",
+    }
+    settings = make_corpus(files)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    question = "绍伊古称波兰已开始从哪些国家大规模采购武器？"
+    assert not engine.ask(question).abstained
+    assert not engine.ask("紹伊古稱波蘭已開始從哪些國家大規模採購武器？").abstained  # either script

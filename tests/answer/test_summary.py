@@ -309,6 +309,9 @@ class FakeSources:
     def share(self, token: str) -> float:
         return sum(token in tokenize(h.text) for h in self.hits) / len(self.hits)
 
+    def mentions(self, text: str) -> bool:
+        return any(text in h.text for h in self.hits)
+
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(text, known=self.uses)
 
