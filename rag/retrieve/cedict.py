@@ -35,6 +35,9 @@ _LINE = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/[ \t\r]*$", re.MULTILINE)
 _PAREN = re.compile(r"\([^()/\n]*\)")  # notes: "(of a city)"
 _REF = re.compile(r"[^\s/;\[\]]*\[[^\]/\n]*\]")  # cross-references: 貴|贵[Gui4]
 _TONED = re.compile(r"\b[a-zA-Z:]+[1-5]\b")  # a pinyin syllable left in a gloss
+# "/the Communist Youth League, abbr. for 共產主義青年團|共产主义青年团[…]/": the gloss before
+# the note translates the abbreviation (共青团), which is what news writes.
+_ABBREVIATED = re.compile(r",\s*abbr\. (?:for|of|to) [^/\n]*")
 _NON_WORD = re.compile(r"[^a-z0-9/;\n\x00]+")  # keeps an entry's separators: / ; newline
 _EDGE_SPACE = re.compile(r" ?([/;\n]) ?")  # after _NON_WORD: no space left around a separator
 _NOT_LETTER = re.compile(r"[^a-z]+")
@@ -212,7 +215,7 @@ def _add_entries(
     # Clean all definitions at once (a few regex passes over the text, not several per
     # gloss); the separators "/" (sense), ";" (gloss) and "\n" (entry) survive, so the
     # cleaned text still splits into the same pieces.
-    bodies = _REF.sub(" ", "\n".join(e[2] for e in entries))
+    bodies = _REF.sub(" ", _ABBREVIATED.sub("", "\n".join(e[2] for e in entries)))
     bodies = _PAREN.sub(" ", _PAREN.sub(" ", bodies))  # twice: nested notes
     bodies = _TONED.sub("\x00", bodies)  # pinyin left in a gloss: not a translation
     bodies = _ACCENTED.sub(_unaccent, bodies)  # "Lüliang" -> "Luliang"

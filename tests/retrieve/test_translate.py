@@ -595,3 +595,13 @@ def test_the_olympics_are_read_as_news_names_them() -> None:
     # 巴黎奥运会, 残奥会: CC-CEDICT has only the full 奥林匹克.
     assert any("奥运" in g for g in term_groups("Who designed the Paris 2024 Olympic torch?"))
     assert any("残奥" in g for g in term_groups("the Paralympic torch"))
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("the Communist Youth League", "共青团"), ("China News Service", "中新社")],
+)
+def test_a_dictionary_abbreviation_reads_its_gloss(name: str, short: str) -> None:
+    # CC-CEDICT: "/the Communist Youth League, abbr. for 共產主義青年團|共产主义青年团[…]/":
+    # the gloss before the note is the abbreviation's, which news writes.
+    assert any(short in g for g in term_groups(name))
