@@ -35,7 +35,7 @@ from rag.answer.kinds import (
     question_type,
     type_bonus,
 )
-from rag.answer.passages import LEAD_TYPES, with_biography, with_lead
+from rag.answer.passages import LEAD_TYPES, antecedent, with_biography, with_lead
 from rag.answer.question import (
     PERCENT,
     asked_attribute,
@@ -467,6 +467,10 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         # quoted the answer less often (answer recall 0.81 -> 0.77); English gains.
         cands = _by_meaning(sources, rw.question, qtype, cands)
     chosen = _select(cands, qtype)
+    before = antecedent(chosen[0].hit, chosen[0].start, chosen[0].said)
+    if before and not any(c.hit == chosen[0].hit and c.start == before[0] for c in chosen):
+        # "这里是…的举办场馆" after "走进简阳市文体中心…": both, in order
+        chosen = [replace(chosen[0], start=before[0], end=before[1]), *chosen]
     # An English word's terms are its translations: any of them may be the article's word
     # (guests: 客人, 嘉宾); a Chinese question's are its own words. The short answer is the
     # one nearest the new question's words, not the carried context's ("同比增加了多少？"

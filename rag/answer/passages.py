@@ -1,12 +1,15 @@
 """Passages an answer reads beyond the retrieved ones: the best article's lead, for when
-and where, and its biography, for where a person is from."""
+and where, and its biography, for where a person is from; and the sentence a quoted one
+points back to."""
 
 from __future__ import annotations
+
+import re
 
 from rag.answer.kinds import hometown
 from rag.answer.sources import Sources
 from rag.retrieve.query import Filters
-from rag.text import normalize
+from rag.text import normalize, sentence_spans
 from rag.types import Hit
 
 __all__ = ["LEAD_TYPES", "with_biography", "with_lead"]
@@ -35,3 +38,17 @@ def with_biography(sources: Sources, question: str, hits: list[Hit]) -> list[Hit
     )
     seen = {h.chunk_id for h in hits}
     return hits + [h for h in more if h.chunk_id not in seen and hometown(normalize(h.text))]
+
+
+# A sentence that opens by pointing back ("这里是…的举办场馆", "此处…") names its subject in
+# the sentence before ("走进简阳市文体中心…。这里是…").
+_POINTS_BACK = re.compile(r"^(?:这里|这儿|此处|此地|这座|这家|这所|这位|这是)")
+
+
+def antecedent(hit: Hit, start: int, sentence: str) -> tuple[int, int] | None:
+    """The span of the sentence before the one at `start` in the passage, when that one
+    (normalised: `sentence`) opens by pointing back to it; else None."""
+    if not _POINTS_BACK.match(sentence):
+        return None
+    before = [(s, e) for s, e in sentence_spans(hit.text) if e <= start]
+    return before[-1] if before else None

@@ -1067,3 +1067,22 @@ def test_a_word_the_index_holds_only_inside_longer_ones_is_still_written(make_co
     question = "绍伊古称波兰已开始从哪些国家大规模采购武器？"
     assert not engine.ask(question).abstained
     assert not engine.ask("紹伊古稱波蘭已開始從哪些國家大規模採購武器？").abstained  # either script
+
+
+def test_a_sentence_pointing_back_is_quoted_after_the_one_it_points_to(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "简阳迎来大运会赛事\n"
+        "走进简阳市文体中心，场馆建筑仿佛长在了公园里，植被茂盛。"
+        "这里是成都大运会跳水和柔道赛事的举办场馆。"
+        "场馆内能容纳3000余个座位。\n"
+    )
+    ans = ask_fresh(
+        make_corpus,
+        {"a.txt": article, "b.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n"},
+        "成都大运会跳水和柔道比赛在简阳市的哪个场馆举行？",
+    )
+    assert "简阳市文体中心" in ans.text, ans.text
+    quotes = [c.quote for c in ans.citations]
+    assert quotes.index(next(q for q in quotes if "文体中心" in q)) < quotes.index(
+        next(q for q in quotes if q.startswith("这里"))
+    )
