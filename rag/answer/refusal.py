@@ -24,7 +24,12 @@ def abstain(
         if h.article_id not in seen:
             seen.append(h.article_id)
             closest.append(h)
-    names = [h.title or h.article_id for h in closest[:3]]
+    # In the asker's script, as the quoted sentences of an answer are (an article titled
+    # 第十三屆中國-東北亞博覽會 is named 第十三届… to a simplified question).
+    names = [
+        to_script(h.title, script) if h.title and script != "en" else h.title or h.article_id
+        for h in closest[:3]
+    ]
     text = _ABSTAIN[script]
     if names:
         if script == "en":

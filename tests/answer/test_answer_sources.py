@@ -216,3 +216,13 @@ def test_an_english_question_takes_the_sentence_the_model_reads_as_its_answer() 
 
     answer(Counting(hits, candidates=12), "日本的高被引论文数量排名世界第几？")
     assert asked == []
+
+
+def test_a_refusal_names_the_closest_articles_in_the_askers_script() -> None:
+    from rag.answer.refusal import abstain
+
+    hits = [hit("ne", "博覽會開幕。", "第十三屆中國-東北亞博覽會開幕")]
+    assert "《第十三届中国-东北亚博览会开幕》" in abstain("q", "zh-Hans", hits).text
+    assert "《第十三屆中國-東北亞博覽會開幕》" in abstain("q", "zh-Hant", hits).text
+    # An English refusal names them as written, as its quotes are.
+    assert "第十三屆中國-東北亞博覽會開幕" in abstain("q", "en", hits).text
