@@ -12,7 +12,7 @@ from rag.retrieve.query import Filters
 from rag.text import normalize, sentence_spans
 from rag.types import Hit
 
-__all__ = ["LEAD_TYPES", "with_biography", "with_lead"]
+__all__ = ["LEAD_TYPES", "antecedent", "with_biography", "with_lead"]
 
 # A news article's lead says when and where: "11月19日，第二十五届高交会智慧城市展…落幕".
 # Added for when and where questions only: for who and how many it changed nothing on

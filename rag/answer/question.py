@@ -83,14 +83,18 @@ _MEASURES = (
 )
 
 
+# What answers each: a figure in the measure's units.
+_MEASURE_FIGURES = tuple(
+    (asks, re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*(?:{units})"))
+    for asks, units in _MEASURES
+)
+
+
 def asked_measure(question: str) -> re.Pattern[str] | None:
     """A figure in the units of the measure a question asks (weight, distance, height), if it
     asks one; matched against normalised text."""
     question = normalize(question)
-    for asks, units in _MEASURES:
-        if asks.search(question):
-            return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*(?:{units})")
-    return None
+    return next((figure for asks, figure in _MEASURE_FIGURES if asks.search(question)), None)
 
 
 # "How many visitors ...": the answer states a number.
@@ -151,7 +155,8 @@ def asks_sum(question: str) -> re.Pattern[str] | None:
     """What a sum of money, a percentage or a measure's figure looks like, when the question
     asks for one."""
     need = required_pattern(question)
-    return need if need is _MONEY or need is PERCENT else asked_measure(question)
+    sums = (_MONEY, PERCENT, *(figure for _asks, figure in _MEASURE_FIGURES))
+    return need if any(need is p for p in sums) else None
 
 
 def required_pattern(question: str, translate: Translate | None = None) -> re.Pattern[str] | None:
@@ -227,11 +232,12 @@ def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str
     renderings) and a number; None when the head has no rendering of two characters. A
     rendering of one character (village: 村) matches anywhere only as the counted noun, a
     few characters after the number ("147个受灾行政村")."""
-    alts = _head_alternatives(phrase, translate)
+    every = _head_alternatives(phrase, translate, shortest=1)
+    alts = [a for a in every if len(a) > 1]
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)
-    singles = "".join(re.escape(a) for a in _head_alternatives(phrase, translate, 1) if len(a) == 1)
+    singles = "".join(re.escape(a) for a in every if len(a) == 1)
     counted = rf"|(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*[个個座家所条條]?[\u4e00-\u9fff]{{0,4}}[{singles}]"
     return re.compile(
         rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))" + (counted if singles else "")

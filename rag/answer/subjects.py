@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import lru_cache, partial
 
 from rag.answer.question import is_question, narrowest, proper_names, question_places, tagged
 from rag.answer.sources import Sources
@@ -204,10 +204,17 @@ _QUOTED_NAME_CHARS = 8
 def names_quote(text: str, quote: str) -> bool:
     """Whether a normalised text mentions a quoted name: as written, or for a description
     at least half its words."""
-    if len(quote) <= _QUOTED_NAME_CHARS:
-        return quote in text
-    words = [w for w in tokenize(quote) if len(w) >= 2]
+    words = _description_words(quote)
     return 2 * sum(w in text for w in words) >= len(words) if words else quote in text
+
+
+@lru_cache(maxsize=256)
+def _description_words(quote: str) -> tuple[str, ...]:
+    """A description's words of two characters or more (none for a name): cut once, though
+    every candidate's article is checked."""
+    if len(quote) <= _QUOTED_NAME_CHARS:
+        return ()
+    return tuple(w for w in tokenize(quote) if len(w) >= 2)
 
 
 # Words of a whole country's or the world's scope: a figure said with them is of that scope

@@ -8,11 +8,16 @@ import rag
 from rag.answer.question import tense_words
 
 
-def ask_fresh(make_corpus, files: dict[str, str], question: str) -> rag.Answer:  # type: ignore[no-untyped-def]
-    """The answer to `question` over a fresh index of `files`."""
+def engine_over(make_corpus, files: dict[str, str]) -> rag.Engine:  # type: ignore[no-untyped-def]
+    """An engine over a fresh index of `files`."""
     settings = make_corpus(files)
     rag.ingest(settings=settings)
-    return rag.Engine.open(settings=settings).ask(question)
+    return rag.Engine.open(settings=settings)
+
+
+def ask_fresh(make_corpus, files: dict[str, str], question: str) -> rag.Answer:  # type: ignore[no-untyped-def]
+    """The answer to `question` over a fresh index of `files`."""
+    return engine_over(make_corpus, files).ask(question)
 
 
 @pytest.mark.parametrize(
@@ -946,11 +951,10 @@ def test_a_company_no_article_names_is_declined_in_english(make_corpus) -> None:
         "8月12日，东莞一家动物园推出无人机表演秀，上百台无人机起飞。"
         "工作人员说，表演因临时空中管制中断，部分无人机坠落。\n"
     )
-    settings = make_corpus(
-        {"show.txt": drones, "other.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n"}
+    engine = engine_over(
+        make_corpus,
+        {"show.txt": drones, "other.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n"},
     )
-    rag.ingest(settings=settings)
-    engine = rag.Engine.open(settings=settings)
     # SMIC and DJI are in the dictionary (中芯国际, 大疆); no article names either.
     assert engine.ask("What new drone models did DJI release in August 2023?").abstained
     assert engine.ask("How much capital expenditure has SMIC budgeted for 2023?").abstained
@@ -1002,9 +1006,7 @@ def test_a_story_says_its_place_once(make_corpus) -> None:  # type: ignore[no-un
         f"{long_filler}\n"
         "该计划要投资1000亿元以上资金，在全国布局赠与款返还服务平台。\n"
     )
-    settings = make_corpus({"story.txt": story, "national.txt": national})
-    rag.ingest(settings=settings)
-    engine = rag.Engine.open(settings=settings)
+    engine = engine_over(make_corpus, {"story.txt": story, "national.txt": national})
     ans = engine.ask("贵州贵阳的易先生要求前妻返还的赠与款金额是多少？")
     assert ans.text.startswith("12000元"), ans.text
     assert "1000亿" not in engine.ask("贵阳获得了多少资金投资？").text
@@ -1044,9 +1046,7 @@ def test_a_question_opening_with_a_name_no_article_writes_is_declined(make_corpu
         "a.txt": "吉比特发布半年报\n今年上半年，吉比特实现营业收入23.49亿元，同比减少6.44%。\n",
         "b.txt": "鲜辣美食店走红\n杭州、宁波等城市近三年来开设了300余家鲜辣美食门店。\n",
     }
-    settings = make_corpus(files)
-    rag.ingest(settings=settings)
-    engine = rag.Engine.open(settings=settings)
+    engine = engine_over(make_corpus, files)
     assert engine.ask("安踏体育2023年上半年实现营业收入多少亿元？").abstained
     assert engine.ask("喜茶目前在全国共开设了多少家门店？").abstained
     # A subject the articles write, and questions that open with no subject, are answered.
@@ -1061,9 +1061,7 @@ def test_a_word_the_index_holds_only_inside_longer_ones_is_still_written(make_co
         "a.txt": "俄防长谈波兰扩军\n俄罗斯国防部长绍伊古表示，波兰已开始从美国和韩国大规模采购武器。\n",
         "b.txt": "本市新开三家图书馆\n图书馆共有藏书10万册。\n",
     }
-    settings = make_corpus(files)
-    rag.ingest(settings=settings)
-    engine = rag.Engine.open(settings=settings)
+    engine = engine_over(make_corpus, files)
     question = "绍伊古称波兰已开始从哪些国家大规模采购武器？"
     assert not engine.ask(question).abstained
     assert not engine.ask("紹伊古稱波蘭已開始從哪些國家大規模採購武器？").abstained  # either script
