@@ -35,7 +35,7 @@ from rag.answer.kinds import (
     question_type,
     type_bonus,
 )
-from rag.answer.passages import LEAD_TYPES, antecedent, with_biography, with_lead
+from rag.answer.passages import LEAD_TYPES, antecedent, follower, with_biography, with_lead
 from rag.answer.question import (
     PERCENT,
     asked_attribute,
@@ -252,12 +252,13 @@ def _compose(
     script: Script,
     qtype: str = "what",
     question: str = "",
-    terms: Sequence[str] = (),
+    terms: list[str] | None = None,
     counted: Sequence[str] = (),
 ) -> tuple[str, list[Citation]]:
     """The answer text: for a number or date question the short answer first ("1.7万个。"),
     then the quoted sentences, each followed by its [n]; an English question gets English
     lead-ins around the quoted Chinese."""
+    terms = terms or []
     citations: list[Citation] = []
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
@@ -273,14 +274,14 @@ def _compose(
             # "11月19日讯" alone does not say which year: the article's date does.
             sentence = _DATED[script].format(date=c.hit.date) + sentence
         parts.append(f"{sentence}{end}[{n}]")
-    first = chosen[0]
-    short = short_answer(
-        question, qtype, first.hit.text[first.start : first.end], list(terms), counted
-    )
+    # The short answer of the first sentence that gives one, cited to it.
+    said = (c.hit.text[c.start : c.end] for c in chosen)
+    shorts = ((n, short_answer(question, qtype, t, terms, counted)) for n, t in enumerate(said, 1))
+    n, short = next(((n, found) for n, found in shorts if found), (1, None))
     if script == "en":
-        lead = f"Answer: {short}.[1] " if short else ""
+        lead = f"Answer: {short}.[{n}] " if short else ""
         return f"{lead}From the articles: " + " ".join(parts), citations
-    lead = f"{to_script(short, script)}。[1]" if short else ""
+    lead = f"{to_script(short, script)}。[{n}]" if short else ""
     return lead + "".join(parts), citations
 
 
@@ -478,6 +479,12 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
     primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
     counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
+    best, after = chosen[0], follower(chosen[0].hit, chosen[0].end)
+    if after and not short_answer(rw.question, qtype, best.said, primary, counted):
+        # The best sentence restates the question; the one going on from it may answer.
+        then = replace(best, start=after[0], end=after[1])
+        if short_answer(rw.question, qtype, then.said, primary, counted):
+            chosen = [best, then, *(c for c in chosen[1:] if c.said != then.said)]
     text, citations = _compose(chosen, script, qtype, rw.question, primary, counted)
     return Answer(
         text=text,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.text import to_traditional, words
+from rag.text.places import REGION_RUN
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A person's post: news writes the title before the name ("侨联主席李丰").
@@ -163,7 +164,9 @@ def type_bonus(qtype: str, sentence: str) -> float:
     if qtype == "number":
         return 0.25 if NUMBER.search(blank_non_counts(sentence)) else 0.0
     if qtype == "list":
-        return 0.25 if sentence.count("、") >= 2 else (0.1 if "、" in sentence else 0.0)
+        # A region is a list of the provinces it joins: 京津冀晋鲁豫, each by its short name.
+        many = sentence.count("、") >= 2 or REGION_RUN.search(sentence) is not None
+        return 0.25 if many else (0.1 if "、" in sentence else 0.0)
     if qtype == "date":
         return 0.25 if _DATE.search(sentence) else 0.0
     if qtype == "place":

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from rag.text import normalize
+from rag.text.places import REGION_RUN
 
 # A clause: the text between punctuation that ends or frames a phrase.
 _CLAUSE = re.compile(r"[^，,。；;：:！!？?（）()“”\"《》〈〉\s]+")
@@ -33,6 +34,8 @@ def enumeration(sentence: str, near: Sequence[str] = (), deed: str | None = None
     if len(norm) != len(sentence):
         return None
     runs = [run for m in _CLAUSE.finditer(norm) if (run := _run(m.group(0), m.start()))]
+    # Provinces by their short names, run together: 京津冀晋鲁豫 lists six.
+    runs += [(m.start(), m.end()) for m in REGION_RUN.finditer(norm)]
     if deed:
         runs = [r for r in runs if deed in norm[r[1] : r[1] + len(deed) + 2]] or runs
     if not runs:

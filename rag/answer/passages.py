@@ -12,7 +12,7 @@ from rag.retrieve.query import Filters
 from rag.text import normalize, sentence_spans
 from rag.types import Hit
 
-__all__ = ["LEAD_TYPES", "antecedent", "with_biography", "with_lead"]
+__all__ = ["LEAD_TYPES", "antecedent", "follower", "with_biography", "with_lead"]
 
 # A news article's lead says when and where: "11月19日，第二十五届高交会智慧城市展…落幕".
 # Added for when and where questions only: for who and how many it changed nothing on
@@ -52,3 +52,18 @@ def antecedent(hit: Hit, start: int, sentence: str) -> tuple[int, int] | None:
         return None
     before = [(s, e) for s, e in sentence_spans(hit.text) if e <= start]
     return before[-1] if before else None
+
+
+# A sentence that opens so goes on from the one before: "对此，…议员张斯纲痛斥…" answers
+# what the sentence before reported.
+_GOES_ON = re.compile(r"^(?:对此|對此|对于此|报道称|報道稱|据悉|據悉|据介绍|據介紹|据了解|據了解)")
+
+
+def follower(hit: Hit, end: int) -> tuple[int, int] | None:
+    """The span of the sentence after the one ending at `end` in the passage, when it opens
+    by going on from it (对此, 据悉, 报道称); else None. News restates a report, then says
+    who answered it or what it amounts to."""
+    after = [(s, e) for s, e in sentence_spans(hit.text) if s >= end]
+    if after and _GOES_ON.match(normalize(hit.text[after[0][0] : after[0][1]]).lstrip()):
+        return after[0]
+    return None

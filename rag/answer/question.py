@@ -285,12 +285,15 @@ def _tagged_names(question: str, tags: frozenset[str]) -> list[str]:
     out: list[str] = []
     words = tagged(question)
     for i, (word, flag) in enumerate(words):
+        # "上海闵行江川…": jieba's person 闵行 is the district of an address.
+        address = flag == "nr" and _within_address(words, i)
+        flag = "ns" if address else flag
         if (
             flag in tags
             and len(word) >= 2
             and word not in BROAD_PLACES
             and word not in FRAME_WORDS  # 籍贯, which jieba tags a place
-            and not misread_name(word, flag)
+            and (address or not misread_name(word, flag))
             and not _asked_kind(words, i)
         ):
             if word not in inside_quotes and word not in out:
@@ -330,6 +333,11 @@ def narrowest(places: list[str], question: str) -> list[str]:
             q != p and re.search(f"{re.escape(p)}{_WITHIN}{re.escape(q)}", norm) for q in places
         )
     ]
+
+
+def _within_address(words: tuple[tuple[str, str], ...], i: int) -> bool:
+    """Whether the i-th word stands between two places, as a place of one address does."""
+    return 0 < i < len(words) - 1 and words[i - 1][1] == "ns" and words[i + 1][1] == "ns"
 
 
 def question_places(question: str) -> list[str]:

@@ -293,15 +293,22 @@ def _places_within(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+_CLAUSES = re.compile(r"[，,；;。？?！!]")
+_ASKS_WHO = re.compile(r"谁|哪位|哪一位|什么人")
+
+
 def _of_asked_title(asked: str, norm: str, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The names whose title reads as the question's ("国家信息中心主任是谁" -> the name after
     "国家信息中心主任", not the one after "国家发展改革委原副主任"), when the question names
     a title: the longest run of the question's characters that ends at the title before the
     name."""
-    title = next((t for t in TITLES if t in asked), None)
+    # The title of the clause that asks: "前卫福部长陈时中…，哪位国民党台北市议员…反驳" asks
+    # of a 议员, not the 部长 it names.
+    clause = next((c for c in _CLAUSES.split(asked) if _ASKS_WHO.search(c)), asked)
+    title = next((t for t in TITLES if t in clause), None)
     if title is None:
         return found
-    before = asked[: asked.index(title)]
+    before = clause[: clause.index(title)]
 
     def shared(start: int) -> int:
         head = norm[:start]

@@ -215,5 +215,5 @@ class HybridRetriever:
 
     def translate(self, text: str) -> list[tuple[str, ...]]:
         return term_groups(
-            text, known=self.uses, names=self.names().words, words=self.knows, as_written=True
+            text, known=self.uses, names=self.names().words, words=self.mentions, as_written=True
         )

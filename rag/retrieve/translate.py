@@ -19,6 +19,7 @@ from rag.retrieve.cedict import Dictionary, dictionary
 from rag.retrieve.figures import CAMEL_CASE, MONTHS, RELATIVE_DATES, grade, month_date, pass_through
 from rag.retrieve.names import SURNAMES, surname_characters
 from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
+from rag.text.places import is_place, joint_names
 
 __all__ = [
     "EVENT_WORDS",
@@ -165,8 +166,32 @@ def term_groups(
             out.append(kept)
     if words is None:
         return out
+    # A compound of places is one more way to name each of them: a text writing 枣菏 covers
+    # 枣庄 and 菏泽.
+    for places, compounds in joined_places(text, words):
+        out = [(*g, *compounds) if places.intersection(g) else g for g in out]
     # Abbreviations from all the candidates: the articles may write only the short name.
     return out + abbreviations([tuple(g) for g in groups], words)
+
+
+# Places joined by hyphens ("Zaozhuang-Heze", "Beijing-Tianjin-Hebei").
+_PLACE_RUN = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
+
+
+def joined_places(
+    text: str, words: Callable[[str], bool]
+) -> list[tuple[set[str], tuple[str, ...]]]:
+    """Places joined by hyphens, each run as (its places, the compounds of their short names
+    the articles write): "Zaozhuang-Heze expressway" is 枣菏高速, "Chengdu-Chongqing" 成渝."""
+    found: list[tuple[set[str], tuple[str, ...]]] = []
+    for m in _PLACE_RUN.finditer(text):
+        firsts = [term_groups(part)[:1] for part in m.group(0).split("-")]
+        places = [next((c for c in g[0] if is_place(c)), "") if g else "" for g in firsts]
+        if all(places):
+            written = tuple(n for n in joint_names(places) if words(n))
+            if written:
+                found.append((set(places), written))
+    return found
 
 
 def _as_written(term: str) -> bool:

@@ -1084,3 +1084,65 @@ def test_a_sentence_pointing_back_is_quoted_after_the_one_it_points_to(make_corp
     assert quotes.index(next(q for q in quotes if "文体中心" in q)) < quotes.index(
         next(q for q in quotes if q.startswith("这里"))
     )
+
+
+def test_a_region_of_provinces_by_their_short_names_is_a_list() -> None:
+    from rag.answer.kinds import type_bonus
+    from rag.answer.short_answer import short_answer
+
+    sentence = "当前，国家防总维持对京津冀晋鲁豫防汛应急三级响应，加派3个工作组赴相关地区。"
+    assert type_bonus("list", sentence) == type_bonus("list", "福建、广东、浙江等省份")
+    question = "国家防总维持了哪些地区的防汛应急三级响应？"
+    assert short_answer(question, "list", sentence, ["国家防总", "维持", "防汛"]) == "京津冀晋鲁豫"
+    assert type_bonus("list", "苏宁易购发布公告称，公司将继续推进。") == 0.0
+
+
+def test_an_english_route_between_places_finds_its_chinese_compound(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # The article names the Zaozhuang-Heze expressway only as 枣菏高速: a question naming
+    # both places is about it, not declined for want of 枣庄 or 菏泽.
+    files = {
+        "road.txt": "枣菏高速光伏项目并网\n中新网济宁8月13日电，一排排光伏发电设备顺着枣菏高速"
+        "公路旁的边坡绵延数十里。项目技术负责人表示，预计在项目全部建成后，工程总装机容量约"
+        "123.99兆瓦。",
+        "other.txt": "光伏电站建成\n某地光伏电站总装机容量达50兆瓦，年发电量可观。",
+    }
+    question = (
+        "What total installed capacity is expected for the Zaozhuang-Heze expressway "
+        "solar project once it is fully completed?"
+    )
+    answer = ask_fresh(make_corpus, files, question)
+    assert not answer.abstained
+    assert "123.99兆瓦" in answer.text
+
+
+def test_a_place_jieba_reads_as_a_person_within_an_address_is_a_place() -> None:
+    from rag.answer.question import question_places
+
+    # jieba tags 闵行 a person; between 上海 and 江川 it is the district of one address.
+    question = "上海闵行江川社区卫生服务中心家庭医生吴彪已签约多少位居民？"
+    assert "闵行" in question_places(question)
+
+
+def test_who_asks_of_the_title_in_its_own_clause() -> None:
+    from rag.answer.short_answer import short_answer
+
+    # The question names a 部长 as context; it asks which 议员 answered him.
+    question = "前卫生部长陈时中称在野党是灾难后，哪位国民党台北市议员发文反驳？"
+    sentence = "对此，国民党台北市议员张斯纲痛斥陈时中的说法。"
+    assert short_answer(question, "who", sentence, ["国民党", "台北市", "议员"]) == "张斯纲"
+
+
+def test_the_sentence_going_on_from_the_best_one_may_give_the_answer(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "taipei.txt": "台北市议员反驳陈时中\n前卫生部长陈时中6日为赖清德站台时表示，在野党"
+        "是台湾的灾难。对此，国民党台北市议员张斯纲痛斥其说法。张斯纲7日发文逐一反驳。",
+        "other.txt": "台北天气\n台北市今日多云，午后有雷阵雨，气温30度。",
+    }
+    question = (
+        "前卫生部长陈时中为赖清德站台、称在野党是台湾的灾难后，哪位国民党台北市议员发文反驳？"
+    )
+    answer = ask_fresh(make_corpus, files, question)
+    assert answer.text.startswith("张斯纲。[")
+    # The lead cites the sentence it comes from.
+    n = int(answer.text.split("[", 1)[1].split("]", 1)[0])
+    assert "张斯纲" in answer.citations[n - 1].quote

@@ -605,3 +605,16 @@ def test_a_dictionary_abbreviation_reads_its_gloss(name: str, short: str) -> Non
     # CC-CEDICT: "/the Communist Youth League, abbr. for 共產主義青年團|共产主义青年团[…]/":
     # the gloss before the note is the abbreviation's, which news writes.
     assert any(short in g for g in term_groups(name))
+
+
+def test_places_joined_by_hyphens_are_also_read_as_their_compound() -> None:
+    # News names the Zaozhuang-Heze expressway 枣菏高速, of 枣庄 and 菏泽's first characters.
+    corpus = {"枣菏", "成渝"}.__contains__
+    groups = term_groups("the Zaozhuang-Heze expressway", words=corpus)
+    assert "枣菏" in groups[0] and "枣菏" in groups[1]  # 枣庄 or 枣菏; 菏泽 or 枣菏
+    assert "成渝" in term_groups("the Chengdu-Chongqing trade centre", words=corpus)[0]
+    # Only a compound the articles write, and only of places.
+    assert "枣菏" not in term_groups("the Zaozhuang-Heze expressway", words=set().__contains__)[0]
+    assert term_groups("a Coca-Cola bottle", words=lambda w: True) == term_groups(
+        "a Coca-Cola bottle"
+    )

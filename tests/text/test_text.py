@@ -226,3 +226,21 @@ def test_a_word_glued_to_a_stop_word_is_the_word_the_corpus_uses() -> None:
     assert unglued("数据中心", vocab.__contains__) == "数据中心"
     assert unglued("龙澎", vocab.__contains__) == "龙澎"
     assert unglued("是龙澎是", set().__contains__) == "是龙澎是"  # nothing known: as it is
+
+
+def test_places_go_by_their_short_names_in_compounds() -> None:
+    from rag.text.places import REGION_RUN, joint_names, short_names
+
+    assert short_names("湖北") == "鄂"
+    assert short_names("枣庄市") == "枣"  # a city by its first character
+    assert short_names("南京") == "宁"  # not its first: 沪宁
+    assert short_names("市") == ""  # no place's name
+    assert joint_names(["北京", "天津", "河北"]) == ["京津冀"]
+    assert joint_names(["枣庄", "菏泽"]) == ["枣菏"]
+    assert "成渝" in joint_names(["成都", "重庆"])
+    assert joint_names(["北京"]) == []
+    # Three or more provinces' short names in a row are a region; two are as often a word.
+    assert (
+        REGION_RUN.search("国家防总维持对京津冀晋鲁豫防汛应急三级响应").group(0) == "京津冀晋鲁豫"
+    )
+    assert REGION_RUN.search("苏宁易购发布公告") is None
