@@ -64,7 +64,11 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
     """
     if not mostly_latin(question):
         return []
-    after_first_word = re.sub(r"^\s*\S+", "", question)
+    # The first word is capitalised as a sentence start, unless it opens a name the
+    # dictionary knows whole ("New York City plans…": 纽约市, not 约克).
+    first_two = " ".join(w.lower() for w in question.split()[:2])
+    opens_name = bool(re.match(r"\s*[A-Z]\w*\s+[A-Z]", question)) and dictionary().has(first_two)
+    after_first_word = question if opens_name else re.sub(r"^\s*\S+", "", question)
     runs: list[list[tuple[str, ...]]] = []
     for m in _CAPITALISED_RUN.finditer(after_first_word):
         words = [
@@ -113,6 +117,11 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             # "Quan Hongchan": a Chinese name in pinyin that no corpus word reads (else the
             # translation would have found it): no article names her.
             runs.append([(normalize(" ".join(bare)),)])
+            continue
+        surname = bare[-1] if len(bare) > 1 and not event else ""
+        if run and surname and not dictionary().ordinary(surname) and not groups_of(surname, translate):
+            # "Maria Zakharova": news names a foreigner by the surname (扎哈罗娃), which the
+            # dictionary cannot render; the given name's rendering (玛丽亚) is no test.
             continue
         if run:
             # News writes some names in Latin letters (Mac, iPhone): the name as asked is

@@ -10,7 +10,7 @@ from functools import lru_cache
 from rag.answer.english import Translate, groups_of
 from rag.answer.kinds import HOW_OLD, NUMBER, WHAT_QUANTITY
 from rag.retrieve.names import misread_name
-from rag.retrieve.translate import PAST_FORMS
+from rag.retrieve.translate import PAST_FORMS, term_groups
 from rag.text import normalize, tokenize
 
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
@@ -216,14 +216,25 @@ def english_counted(question: str, translate: Translate | None) -> list[str]:
     return _head_alternatives(phrase.group(1), translate) if phrase else []
 
 
-def _head_alternatives(phrase: str, translate: Translate | None, shortest: int = 2) -> list[str]:
+_HEAD_SENSES = 8  # dictionary senses of a counted head a sentence may count it by
+
+
+def _head_alternatives(
+    phrase: str, translate: Translate | None, shortest: int = 2, further: bool = False
+) -> list[str]:
     """An English noun phrase's head (its last term) in its renderings of `shortest`
-    characters or more."""
+    characters or more; `further`: and its further dictionary senses."""
     groups = groups_of(phrase, translate)
     # The head alone as well: a phrase's rendering may fold it in ("Heilongjiang rivers":
     # 黑龙江河, where the article counts 河流).
     head = groups_of(phrase.split()[-1], translate) if phrase.split() else []
     alts = list(dict.fromkeys(normalize(a) for g in groups[-1:] + head[-1:] for a in g))
+    if further and phrase.split() and all(len(a) > 1 for a in alts):
+        # The corpus's favourite three senses may miss the one a sentence counts by ("peace
+        # initiatives": 倡议, fourth after 积极性). Not for a head read by one character
+        # (village: 村), which counts by it; its further senses (村里) are in any sentence.
+        wider = term_groups(phrase.split()[-1], max_per_term=_HEAD_SENSES)
+        alts += [a for g in wider[-1:] for a in map(normalize, g) if a not in alts and len(a) > 1]
     return [a for a in alts if len(a) >= shortest]
 
 
@@ -232,7 +243,7 @@ def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str
     renderings) and a number; None when the head has no rendering of two characters. A
     rendering of one character (village: 村) matches anywhere only as the counted noun, a
     few characters after the number ("147个受灾行政村")."""
-    every = _head_alternatives(phrase, translate, shortest=1)
+    every = _head_alternatives(phrase, translate, shortest=1, further=True)
     alts = [a for a in every if len(a) > 1]
     if not alts:
         return None

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import product
 
+from breame.spelling import get_american_spelling as american_spelling
+
 from rag.retrieve.cedict import Dictionary, dictionary
 from rag.retrieve.figures import CAMEL_CASE, MONTHS, RELATIVE_DATES, grade, month_date, pass_through
 from rag.retrieve.names import SURNAMES, surname_characters
@@ -434,6 +436,11 @@ def _forms(word: str, d: Dictionary, amount: bool = False) -> list[tuple[str, bo
     out = [(word, False)]
     if _CJK_RUN.match(word):
         return out
+    american = american_spelling(word)
+    if american != word:
+        # CC-CEDICT glosses in American spelling: "centre" is found as "center" (中心).
+        out.append((american, False))
+        word = american
     singular = _IRREGULAR_PLURALS.get(word) or _singular(word)
     if singular != word:
         out.append((singular, False))

@@ -618,3 +618,10 @@ def test_places_joined_by_hyphens_are_also_read_as_their_compound() -> None:
     assert term_groups("a Coca-Cola bottle", words=lambda w: True) == term_groups(
         "a Coca-Cola bottle"
     )
+
+
+def test_british_spellings_are_read_as_the_dictionary_spells_them() -> None:
+    # CC-CEDICT glosses in American spelling: "centre" is "center" (中心).
+    assert "中心" in terms("Where is the new relief centre?")
+    assert "组织" in terms("Which organisation ran the programme?")
+    assert "计划" in terms("Which organisation ran the programme?")
