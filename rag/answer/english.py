@@ -119,7 +119,12 @@ def english_name_runs(question: str, translate: Translate | None) -> list[list[t
             runs.append([(normalize(" ".join(bare)),)])
             continue
         surname = bare[-1] if len(bare) > 1 and not event else ""
-        if run and surname and not dictionary().ordinary(surname) and not groups_of(surname, translate):
+        if (
+            run
+            and surname
+            and not dictionary().ordinary(surname)
+            and not groups_of(surname, translate)
+        ):
             # "Maria Zakharova": news names a foreigner by the surname (扎哈罗娃), which the
             # dictionary cannot render; the given name's rendering (玛丽亚) is no test.
             continue
