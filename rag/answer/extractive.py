@@ -1,21 +1,15 @@
-"""Answers with verified citations: the offline extractive answerer and the optional LLM one.
+"""The offline extractive answerer: quoted sentences with verified citations, no LLM.
 
-Offline answerer, in short:
-1. Follow-ups are rewritten into a standalone question (see `chat.rewrite`).
-2. The top-k passages are retrieved; every sentence in them is a candidate.
-3. The question's content terms are weighted by IDF; a passage's *coverage* is the weighted
-   share of those terms found in its title and text, a sentence's coverage the share found
-   in the sentence itself. Sentences that match the question's type (numbers for 多少,
-   enumerations for 哪些, dates for 何时, places for 哪里) get a bonus.
-4. Sentences that cannot answer are dropped: a count, amount or percentage question needs
-   the number (with its unit, or the counted noun, or money); such a question about a place
-   needs a passage about that place; quoted names, an English question's capitalised names
-   and one of a Chinese question's names must appear in the sentence's article
-   (rag.answer.subjects).
-5. When no passage covers enough of the question (`abstain_threshold`) or no sentence is
+1. The question's content terms are weighted by IDF; a passage's *coverage* is the weighted
+   share of them in its title and text, a sentence's the share in the sentence. Sentences of
+   the kind asked for (numbers for 多少, lists for 哪些, dates for 何时) get a bonus.
+2. Sentences that cannot answer are dropped: a count or amount needs its number (with its
+   unit, counted noun or money), a question about a place a passage about it; its quoted
+   and proper names must be in the sentence's article (rag.answer.subjects).
+3. When no passage covers enough of the question (`abstain_threshold`) or no sentence is
    left, the answer says the articles do not say and names the closest articles; otherwise
-   the best sentences are quoted, each followed by its [n], converted to the question's
-   script.
+   the short answer comes first ("1.7万个。[1]"), then the best sentences, each with its [n],
+   in the question's script.
 """
 
 from __future__ import annotations
@@ -479,12 +473,20 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
     primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
     counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
+
+    def answers(c: _Candidate) -> bool:
+        return short_answer(rw.question, qtype, c.said, primary, counted) is not None
+
     best, after = chosen[0], follower(chosen[0].hit, chosen[0].end)
-    if after and not short_answer(rw.question, qtype, best.said, primary, counted):
+    if after and not answers(best):
         # The best sentence restates the question; the one going on from it may answer.
         then = replace(best, start=after[0], end=after[1])
-        if short_answer(rw.question, qtype, then.said, primary, counted):
+        if answers(then):
             chosen = [best, then, *(c for c in chosen[1:] if c.said != then.said)]
+    elif answers(best) and len(re.findall("[？?]", rw.question)) < 2:
+        # Another article's sentence that gives no answer of the kind asked adds nothing (a
+        # second question, "…是谁？…获得了哪个奖项？", may be answered there).
+        chosen = [c for c in chosen if c.hit.article_id == best.hit.article_id or answers(c)]
     text, citations = _compose(chosen, script, qtype, rw.question, primary, counted)
     return Answer(
         text=text,

@@ -108,6 +108,16 @@ _WHO_TITLE_OF = re.compile(
     r"\b(?i:who) (?i:is|was|are|were) (?:the |its )?(?:current |new )?"
     r"([a-z]+(?:[ -][a-z]+){0,2}) (?:of|at|for) (?:the )?([^?]+?)\s*[?.]*$"
 )
+# The administrative units whose head an English "mayor" or "head" names.
+_UNITS_HEAD = {
+    "town": "镇长",
+    "township": "乡长",
+    "county": "县长",
+    "district": "区长",
+    "village": "村长",
+}
+_UNITS = re.compile(rf"\b({'|'.join(_UNITS_HEAD)})\b", re.I)
+_HEADS = frozenset({"mayor", "head", "chief"})
 _RELATIVE = re.compile(
     r",\s*(?:which|who|that|where|when)\b|\s+(?:which|that)\s+(?=[a-z]+ed\b)", re.I
 )
@@ -131,6 +141,13 @@ def english_title(
     # "…Violin Competition, which shortlisted 24 violinists": the clause is no part of it.
     owner = _RELATIVE.split(owner, maxsplit=1)[0]
     titles = tuple(a for g in translate(title) for a in g if any(a.endswith(t) for t in TITLES))
+    unit = _UNITS.search(owner)
+    if unit and title.lower() in _HEADS:
+        # China's heads are named by their unit: the mayor of a town is its 镇长, not 市长.
+        # The owner is the unit's name: "Tanzhesi town in Beijing's Mentougou district" is
+        # 潭柘寺 (its 镇 is in the title; where it lies, news may not repeat).
+        titles = (_UNITS_HEAD[unit.group(1).lower()],)
+        owner = owner[: unit.start()]
     if not titles:
         return None
     return titles, [tuple(normalize(a) for a in g) for g in translate(owner)]

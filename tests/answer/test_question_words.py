@@ -1177,3 +1177,30 @@ def test_a_foreigner_whose_surname_has_no_rendering_is_no_test_of_an_article() -
     # article never writes.
     question = "What did foreign ministry spokeswoman Maria Zakharova say on 29 July?"
     assert english_name_runs(question, None) == []
+
+
+def test_the_mayor_of_a_town_is_its_town_head() -> None:
+    from rag.answer.titles import english_title, holds_title
+
+    def translate(text: str) -> list[tuple[str, ...]]:
+        table = {"Tanzhesi": [("潭柘寺",)], "mayor": [("市长",)]}
+        return table.get(text.strip(), [])
+
+    q = "Who is the mayor of Tanzhesi town in Beijing's Mentougou district?"
+    found = english_title(q, translate)
+    assert found == (("镇长",), [("潭柘寺",)])
+    titles, owner = found
+    assert holds_title("潭柘寺镇镇长 叶荣德：道路全部畅通。", titles[0], owner)
+    assert english_title("Who is the mayor of Shenzhen?", translate) == (("市长",), [])  # a city
+
+
+def test_another_article_s_sentence_without_the_kind_of_answer_asked_is_not_quoted(
+    make_corpus,
+) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "day.txt": "首个全国生态日\n2023年8月15日是中国首个全国生态日。各地举行活动。",
+        "court.txt": "生态司法保护基地揭牌\n8月15日是中国首个全国生态日，成都举行生态司法座谈会。",
+    }
+    answer = ask_fresh(make_corpus, files, "中国首个全国生态日是在哪一年设立的？")
+    assert answer.text.startswith("2023年。[1]")
+    assert {c.article_id for c in answer.citations} == {"day"}
