@@ -43,6 +43,8 @@ _MONEY_Q = re.compile(
     # a currency after 多少 asks a sum: 多少人民币 counts no 人
     r"多少(?:万|亿)?(?:人民币|美元|欧元|港元|港币|英镑|日元|韩元)|"
     r"多少钱|多少资金|多少投资|多少经费|投资(?:了|额)?(?:是)?多少|金额|总价值|价值(?:是|为)?多少|成交额|签约额|交易额"
+    # a company's accounts are sums: "营业收入是多少" is no 4家
+    r"|(?:营业收入|营收|净利润|利润|销售额|营业额|市值)[^，,。？?多]{0,4}多少"
     r"|\bhow much\b[\w\s-]*?\b(?:money|investment|funding|funds|capital|subsid(?:y|ies)|budget)\b"
     r"|\b(?:total |combined )?(?:value|amount|worth|cost|price) of\b"
     r"|\bhow much (?:did|does|will|was|were|is)\b.*\b(?:cost|invest\w*|raise\w*|spen[dt]|worth|pa(?:y|id)|fund\w*)\b",

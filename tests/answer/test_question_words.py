@@ -1204,3 +1204,15 @@ def test_another_article_s_sentence_without_the_kind_of_answer_asked_is_not_quot
     answer = ask_fresh(make_corpus, files, "中国首个全国生态日是在哪一年设立的？")
     assert answer.text.startswith("2023年。[1]")
     assert {c.article_id for c in answer.citations} == {"day"}
+
+
+def test_a_company_s_accounts_are_asked_as_sums() -> None:
+    from rag.answer.question import required_pattern
+
+    need = required_pattern("邓亚萍曾任法定代表人的那家公司2022年营业收入是多少？")
+    assert need is not None
+    assert need.search("2022年，公司实现营业收入20.71亿元，同比下降34.49%。")
+    assert not need.search("天眼查显示，邓亚萍在4家公司担任法定代表人。")
+    # Its growth is a percentage, not a sum.
+    growth = required_pattern("该公司2022年营业收入同比增长了多少？")
+    assert growth is None or growth.search("营业收入同比增长12.5%。")
