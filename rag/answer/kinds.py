@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import to_traditional, words
-from rag.text.places import REGION_RUN
+from rag.text import REGION_RUN, to_traditional, words
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A person's post: news writes the title before the name ("侨联主席李丰").

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text import normalize
-from rag.text.places import REGION_RUN
+from rag.text import REGION_RUN, normalize
 
 # A clause: the text between punctuation that ends or frames a phrase.
 _CLAUSE = re.compile(r"[^，,。；;：:！!？?（）()“”\"《》〈〉\s]+")

@@ -20,8 +20,7 @@ from breame.spelling import get_american_spelling as american_spelling
 from rag.retrieve.cedict import Dictionary, dictionary
 from rag.retrieve.figures import CAMEL_CASE, MONTHS, RELATIVE_DATES, grade, month_date, pass_through
 from rag.retrieve.names import SURNAMES, surname_characters
-from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, to_simplified
-from rag.text.places import is_place, joint_names
+from rag.text import CJK, ENGLISH_QUERY_STOPWORDS, cjk_ratio, is_place, joint_names, to_simplified
 
 __all__ = [
     "EVENT_WORDS",
@@ -170,7 +169,7 @@ def term_groups(
         return out
     # A compound of places is one more way to name each of them: a text writing 枣菏 covers
     # 枣庄 and 菏泽.
-    for places, compounds in joined_places(text, words):
+    for places, compounds in _joined_places(text, words):
         out = [(*g, *compounds) if places.intersection(g) else g for g in out]
     # Abbreviations from all the candidates: the articles may write only the short name.
     return out + abbreviations([tuple(g) for g in groups], words)
@@ -180,7 +179,7 @@ def term_groups(
 _PLACE_RUN = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
 
 
-def joined_places(
+def _joined_places(
     text: str, words: Callable[[str], bool]
 ) -> list[tuple[set[str], tuple[str, ...]]]:
     """Places joined by hyphens, each run as (its places, the compounds of their short names

@@ -1,8 +1,10 @@
-"""Text: script and normalisation, BM25 tokens, sentences (the one splitter).
+"""Text: script and normalisation, BM25 tokens, sentences (the one splitter), places' short
+names.
 
 Everything here is pure (no I/O besides loading jieba's and OpenCC's dictionaries once).
 """
 
+from rag.text.places import REGION_RUN, is_place, joint_names, short_names
 from rag.text.script import (
     CJK,
     FORMS,
@@ -34,13 +36,17 @@ __all__ = [
     "ENGLISH_STOPWORDS",
     "FORMS",
     "Form",
+    "REGION_RUN",
     "STOPWORDS",
     "Script",
     "cjk_ratio",
     "content_terms",
     "detect_script",
+    "is_place",
+    "joint_names",
     "normalize",
     "sentence_spans",
+    "short_names",
     "split_sentences",
     "to_script",
     "to_simplified",
