@@ -248,10 +248,11 @@ def _compose(
     question: str = "",
     terms: list[str] | None = None,
     counted: Sequence[str] = (),
+    lead: int = 0,
 ) -> tuple[str, list[Citation]]:
     """The answer text: for a number or date question the short answer first ("1.7万个。"),
-    then the quoted sentences, each followed by its [n]; an English question gets English
-    lead-ins around the quoted Chinese."""
+    from the sentence `lead`, then the quoted sentences, each followed by its [n]; an English
+    question gets English lead-ins around the quoted Chinese."""
     terms = terms or []
     citations: list[Citation] = []
     parts: list[str] = []
@@ -268,15 +269,14 @@ def _compose(
             # "11月19日讯" alone does not say which year: the article's date does.
             sentence = _DATED[script].format(date=c.hit.date) + sentence
         parts.append(f"{sentence}{end}[{n}]")
-    # The short answer of the first sentence that gives one, cited to it.
-    said = (c.hit.text[c.start : c.end] for c in chosen)
-    shorts = ((n, short_answer(question, qtype, t, terms, counted)) for n, t in enumerate(said, 1))
-    n, short = next(((n, found) for n, found in shorts if found), (1, None))
+    # The short answer of the sentence `lead` (its index in `chosen`), cited to it.
+    said = chosen[lead].hit.text[chosen[lead].start : chosen[lead].end]
+    n, short = lead + 1, short_answer(question, qtype, said, terms, counted)
     if script == "en":
-        lead = f"Answer: {short}.[{n}] " if short else ""
-        return f"{lead}From the articles: " + " ".join(parts), citations
-    lead = f"{to_script(short, script)}。[{n}]" if short else ""
-    return lead + "".join(parts), citations
+        opening = f"Answer: {short}.[{n}] " if short else ""
+        return f"{opening}From the articles: " + " ".join(parts), citations
+    opening = f"{to_script(short, script)}。[{n}]" if short else ""
+    return opening + "".join(parts), citations
 
 
 # An English question's best sentences by the words gain up to this share of the best score
@@ -477,17 +477,17 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     def answers(c: _Candidate) -> bool:
         return short_answer(rw.question, qtype, c.said, primary, counted) is not None
 
-    best, after = chosen[0], follower(chosen[0].hit, chosen[0].end)
+    best, after, lead = chosen[0], follower(chosen[0].hit, chosen[0].end), 0
     if after and not answers(best):
         # The best sentence restates the question; the one going on from it may answer.
         then = replace(best, start=after[0], end=after[1])
         if answers(then):
-            chosen = [best, then, *(c for c in chosen[1:] if c.said != then.said)]
+            chosen, lead = [best, then, *(c for c in chosen[1:] if c.said != then.said)], 1
     elif answers(best) and len(re.findall("[？?]", rw.question)) < 2:
         # Another article's sentence that gives no answer of the kind asked adds nothing (a
         # second question, "…是谁？…获得了哪个奖项？", may be answered there).
         chosen = [c for c in chosen if c.hit.article_id == best.hit.article_id or answers(c)]
-    text, citations = _compose(chosen, script, qtype, rw.question, primary, counted)
+    text, citations = _compose(chosen, script, qtype, rw.question, primary, counted, lead)
     return Answer(
         text=text,
         citations=citations,

@@ -51,8 +51,11 @@ _PROVINCES = {
 _CITIES = {"南京": "宁", "广州": "穗广", "厦门": "厦鹭"}
 _ENDINGS = ("特别行政区", "自治区", "省", "市")
 # Three or more provinces' short names in a row name a region of them all (京津冀晋鲁豫);
-# two are as often a word (苏宁, 新台币).
-REGION_RUN = re.compile("[" + "".join(sorted(set("".join(_PROVINCES.values())))) + "]{3,}")
+# two are as often a word (苏宁, 新台币), and before an office's ending they name its remit
+# (山东省台港澳办: the office for Taiwan, Hong Kong and Macao affairs).
+REGION_RUN = re.compile(
+    "[" + "".join(sorted(set("".join(_PROVINCES.values())))) + "]{3,}(?![办局委厅处司部])"
+)
 
 
 def short_names(place: str) -> str:

@@ -244,3 +244,4 @@ def test_places_go_by_their_short_names_in_compounds() -> None:
         REGION_RUN.search("国家防总维持对京津冀晋鲁豫防汛应急三级响应").group(0) == "京津冀晋鲁豫"
     )
     assert REGION_RUN.search("苏宁易购发布公告") is None
+    assert REGION_RUN.search("图片来源：山东省台港澳办") is None  # an office's remit
