@@ -18,8 +18,10 @@ from rag.answer.question import (
     asks_part,
     asks_sum,
     counted_unit,
+    question_places,
+    tagged,
 )
-from rag.retrieve.names import SURNAMES
+from rag.retrieve.names import SURNAMES, with_stem
 from rag.text import normalize
 
 _UNITS = (
@@ -194,6 +196,8 @@ def short_answer(
     return best.group(0).strip()
 
 
+# A place by its administrative ending, which jieba may not tag as one (平房区).
+_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{2,4}(?:区|县|市|镇|乡)$")
 # Where something is held: "在福州举行" -> 福州.
 _HELD_IN = re.compile(
     r"在([\u4e00-\u9fff]{2,12}?)(?:隆重|盛大|正式|顺利)?(?:举行|召开|开幕|举办|启幕|揭幕|闭幕|落幕|开赛)"
@@ -259,6 +263,14 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
             at += len(word)
     if found and qtype == "place" and not _ASKS_HELD.search(question):
         found = _of_region_kind(question, norm, found)
+        # "平房区属于哪座城市": an address runs from the largest place to the smallest, so
+        # the place written just before the question's (哈尔滨平房区) holds it.
+        named = [
+            *question_places(question),
+            *(w for w, _f in tagged(question) if _SUFFIXED.match(w)),
+        ]
+        ends = {i for p in named for i in _positions(norm, with_stem(p)[-1])}
+        found = [(i, w) for i, w in found if i + len(w) in ends] or found
     if found and qtype == "who":
         found = _of_asked_title(asked, norm, found)
     # Not what the question names (in its words or, asked in English, their translations);

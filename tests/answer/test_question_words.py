@@ -1216,3 +1216,12 @@ def test_a_company_s_accounts_are_asked_as_sums() -> None:
     # Its growth is a percentage, not a sum.
     growth = required_pattern("该公司2022年营业收入同比增长了多少？")
     assert growth is None or growth.search("营业收入同比增长12.5%。")
+
+
+def test_the_place_that_holds_another_is_written_just_before_it() -> None:
+    from rag.answer.short_answer import short_answer
+
+    # An address runs from the largest place to the smallest: 湖南浏阳, 成都武侯区.
+    sentence = "获奖的有江西南昌、湖南浏阳、四川成都武侯区、浙江义乌等地。"
+    assert short_answer("获奖的浏阳市位于哪个省？", "place", sentence, ["获奖"]) == "湖南"
+    assert short_answer("获奖的武侯区属于哪座城市？", "place", sentence, ["获奖"]) == "成都"
