@@ -18,7 +18,8 @@ from rag.text import normalize, tokenize
 _MEASURE_Q = re.compile(
     # "多少个小时" asks hours ("71小时"): the classifier before a unit of time is optional
     r"(?:多少|(?<!哪)几)\s*(?:[个個](?=分钟|分鐘|小时|小時))?(分钟|分鐘|小时|小時|平方公里|公里|千米|千瓦|人次|"
-    r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲秒件款艘架张張份]|部(?![门門分署队隊长長])|种(?![植子])|種(?![植子]))"
+    r"[个個家名位项項对對座届屆次场場篇条條所台辆輛人元倍吨噸岁歲秒件款艘架张張份"
+    r"瓶箱袋盒包本头頭株棵枚颗顆套双雙支间間栋棟户戶处處列趟]|部(?![门門分署队隊长長])|种(?![植子])|種(?![植子]))"
 )
 _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(age)?\b", re.I)
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.

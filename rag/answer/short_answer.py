@@ -30,7 +30,9 @@ _UNITS = (
     r"毫米|厘米|平方公里|平方千米|平方米|立方米|公里|千米|米|公顷|公頃|亩|畝|千克|公斤|克|毫升|升|"
     r"摄氏度|攝氏度|℃|千瓦时|千瓦時|千瓦|瓦|小时|小時|分钟|分鐘|秒|"
     r"人次|架次|车次|車次|"  # visits and trips, counted as one unit: 2772万人次
-    r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種部张張份]"
+    # classifiers of things counted: 50000瓶冰水, 2户民房, 276处积水点, 388列列车
+    r"[个個家名对對项項位座届屆次场場篇条條所台辆輛人倍年天岁歲吨噸件起例只艘架款种種部张張份"
+    r"瓶箱袋盒包本头頭株棵枚颗顆套双雙支间間栋棟户戶处處列趟]"
 )
 # A quantity: a number (digits, or Chinese numerals followed by a unit; a range of digits),
 # "多/余" for "more than", a magnitude (万, 亿) and a unit or classifier: "1.7万个", "16.8%",
@@ -42,7 +44,7 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-_INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場]")
+_INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場处處套支间間本头頭]")
 # The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
 _DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
 _CHANGE_OR_RATE = re.compile(

@@ -1225,3 +1225,22 @@ def test_the_place_that_holds_another_is_written_just_before_it() -> None:
     sentence = "获奖的有江西南昌、湖南浏阳、四川成都武侯区、浙江义乌等地。"
     assert short_answer("获奖的浏阳市位于哪个省？", "place", sentence, ["获奖"]) == "湖南"
     assert short_answer("获奖的武侯区属于哪座城市？", "place", sentence, ["获奖"]) == "成都"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        (
+            "一共准备送出多少瓶冰水？",
+            "连续14天、38个爱心驿站、50000瓶冰水，为城市最可爱的人送去清凉。",
+            "50000瓶",
+        ),
+        ("有多少户民房损毁？", "此次灾害造成2户民房损毁，210国道3处严重损毁，1条线路故障。", "2户"),
+        ("紧急停运了多少列旅客列车？", "在18个车站，南昌局紧急停运旅客列车388列。", "388列"),
+    ],
+)
+def test_a_count_by_its_classifier(question: str, sentence: str, expected: str) -> None:
+    from rag.answer.short_answer import short_answer
+
+    # Things are counted by their classifiers (瓶, 户, 列), not by the sentence's other figures.
+    assert short_answer(question, "number", sentence, []) == expected
