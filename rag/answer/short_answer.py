@@ -44,7 +44,7 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-_INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場处處套支间間本头頭]")
+_INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場处處套支间間本头頭起份]")
 # The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
 _DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
 _CHANGE_OR_RATE = re.compile(

@@ -1244,3 +1244,11 @@ def test_a_count_by_its_classifier(question: str, sentence: str, expected: str) 
 
     # Things are counted by their classifiers (瓶, 户, 列), not by the sentence's other figures.
     assert short_answer(question, "number", sentence, []) == expected
+
+
+def test_one_of_a_kind_is_the_article_a_not_a_count() -> None:
+    from rag.answer.short_answer import short_answer
+
+    # 一起 and 一份 read "an" (一起客车翻车事故, 在一份报告中), not the count asked.
+    sentence = "当地时间9日发生一起客车翻车事故，造成至少9人死亡。"
+    assert short_answer("How many died in the bus crash?", "number", sentence, []) == "9人"
