@@ -44,6 +44,20 @@ _QUANTITY = re.compile(
     rf"(?:{_UNITS})?|[一二三四五六七八九十百千两兩]+\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*(?:{_UNITS}))"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _digits(quantity: str) -> str:
+    """The digits a quantity opens with ("5家" -> "5"), or "" (两部)."""
+    m = re.match(r"\s*(\d+)", quantity)
+    return m.group(1) if m else ""
+
+
+_EN_NUMBERS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
 _INDEFINITE = re.compile(r"一\s*[个個种種项項家位名座所台条條件款次场場处處套支间間本头頭起份]")
 # The deed a how-much question asks the figure of: "索赔了多少", "净卖出多少", "投资多少".
 _DEED_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:了|约|約|达|達)?多少")
@@ -135,11 +149,18 @@ def short_answer(
         # question's own figure is what it asks about ("100个城市中有多少个…": not 100个),
         # and 一个 is mostly the article "a" ("是一个基于…的大模型").
         asked = normalize(question)
+        # An English question states its figures in digits or words ("Five … chains": 5家).
+        stated = {
+            *re.findall(r"\d+", asked),
+            *(_EN_NUMBERS[w] for w in asked.split() if w in _EN_NUMBERS),
+        }
+        english = bool(re.search(r"[a-z]{3}", asked))
         found = [
             m
             for m in found
             if not m.group(0).strip().isdigit()
             and normalize(m.group(0).strip()) not in asked
+            and not (english and _digits(m.group(0)) in stated)
             and not _INDEFINITE.fullmatch(m.group(0).strip())
         ]
     elif qtype == "place" and ASKS_HOMETOWN.search(question):

@@ -1252,3 +1252,17 @@ def test_one_of_a_kind_is_the_article_a_not_a_count() -> None:
     # 一起 and 一份 read "an" (一起客车翻车事故, 在一份报告中), not the count asked.
     sentence = "当地时间9日发生一起客车翻车事故，造成至少9人死亡。"
     assert short_answer("How many died in the bus crash?", "number", sentence, []) == "9人"
+
+
+def test_an_english_question_s_own_figure_is_no_answer_even_in_words() -> None:
+    from rag.answer.short_answer import short_answer
+
+    question = "Five training chains in Shanghai joined. How many stores do they have?"
+    sentence = "秦汉胡同、昂立教育等5家培训机构的206家门店参与。"
+    assert short_answer(question, "number", sentence, []) == "206家"
+    # Stated in digits as well: ranked 377th, it climbed 64 places.
+    sentence = "顺丰排名第377名，比2022年上升了64个名次。"
+    assert (
+        short_answer("SF ranked 377th. How many places did it climb?", "number", sentence, [])
+        == "64个"
+    )
