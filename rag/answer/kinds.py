@@ -149,8 +149,23 @@ def names_organ(sentence: str) -> bool:
     return any(len(w) >= 3 and w.endswith(_ORGANS) for w in words(sentence))
 
 
+# Where a statement ends and the next sentence begins: "…came home. How long…", "…。它…".
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'”’][.!])\s+(?=[A-Z])|(?<=[。！!；;])")
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that asks, when a question first states its scene ("A man … was
+    arrested when he came home. How long was he jailed for?": the second); else all of it."""
+    parts = [p for p in _SENTENCE_END.split(question) if p.strip()]
+    asking = [p for p in parts if "?" in p or "？" in p]
+    return asking[-1] if len(parts) > 1 and len(asking) == 1 else question
+
+
 def question_type(question: str) -> str:
-    """One of position, date, number, list, place, who, organ, why, what (the default)."""
+    """One of position, date, number, list, place, who, organ, why, what (the default), of
+    the sentence that asks: the scene a question states first ("arrested when he came home")
+    says what happened, not what is asked."""
+    question = asking_sentence(question)
     if HOW_OLD.search(question) or WHAT_QUANTITY.search(question):
         return "number"  # "How old was he when he died?" asks an age, not a date
     for name, pattern in _TYPE_PATTERNS:

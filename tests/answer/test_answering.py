@@ -43,6 +43,14 @@ from rag.text import detect_script, to_simplified
         ("Which agency issued the notice?", "organ"),
         ("哪些部门进行了研判会商？", "list"),  # several: a list of them
         ("哪家公司的股价上涨了8%？", "what"),  # companies go by names without a suffix
+        # the sentence that asks, not the scene stated first ("when he came home")
+        (
+            "A man who skipped national service was arrested when he came home. "
+            "How long was he jailed for?",
+            "number",
+        ),
+        ("Ford was asked about its battery plant. When did the hearing take place?", "date"),
+        ("深圳举办了高交会。哪些城市参展？", "list"),
     ],
 )
 def test_question_type(question: str, expected: str) -> None:
