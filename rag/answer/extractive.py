@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from dataclasses import replace
+from functools import partial
 
-from rag.answer.citations import citation
+from rag.answer.candidates import Candidate, bigrams, compose, select
 from rag.answer.english import english_name_runs
 from rag.answer.kinds import (
     ASKS_HOMETOWN,
@@ -45,7 +45,7 @@ from rag.answer.question import (
     required_pattern,
 )
 from rag.answer.refusal import abstain
-from rag.answer.short_answer import has_amount, short_answer
+from rag.answer.short_answer import has_amount, short_answer, states_value
 from rag.answer.sources import Sources
 from rag.answer.subjects import (
     article_reader,
@@ -71,29 +71,10 @@ from rag.answer.titles import (
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin
-from rag.text import Script, normalize, to_script, tokenize
-from rag.types import Answer, Citation, Hit
+from rag.text import Script, normalize, tokenize
+from rag.types import Answer, Hit
 
 # ---- scoring ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    score: float
-    coverage: float
-    hit: Hit
-    start: int  # offsets in the hit's text
-    end: int
-
-    @cached_property
-    def said(self) -> str:
-        """The sentence, normalised (read by every filter below)."""
-        return normalize(self.hit.text[self.start : self.end])
-
-    @cached_property
-    def grams(self) -> set[str]:
-        """The sentence's character bigrams (compared with each sentence already chosen)."""
-        return _bigrams(self.said)
 
 
 # crud-dev zh answerable: answer recall 0.81 -> 0.82 at 0.15 or 0.3; seeds unchanged.
@@ -115,11 +96,6 @@ _ANAPHOR = re.compile(
 )
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in normalize(text) if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-
-
 def _candidates(
     hits: list[Hit],
     terms: Terms,
@@ -127,14 +103,14 @@ def _candidates(
     question: str,
     attribute: Sequence[str] = (),
     bonus: float = 0.0,
-) -> tuple[list[_Candidate], float]:
+) -> tuple[list[Candidate], float]:
     from rag.text import sentence_spans
 
     # Character bigrams reward a sentence that repeats the question's phrases in order
     # ("智慧城市奖" over "智慧县级城市奖"), which word coverage alone cannot tell apart.
-    qgrams = _bigrams(question)
+    qgrams = bigrams(question)
     places = [] if mostly_latin(question) else question_places(question)
-    out: list[_Candidate] = []
+    out: list[Candidate] = []
     best_passage = 0.0
     for rank, h in enumerate(hits):
         passage_cov = terms.coverage(normalize(f"{h.title}\n{h.text}"))
@@ -156,13 +132,22 @@ def _candidates(
             if i > 0:
                 # A sentence often answers about the topic its predecessors named ("“千亿”是要
                 # 投资1000亿" after the sentence naming the plan): credit that context, less.
-                window = h.text[spans[max(0, i - 2)][0] : e]
+                # A figure's clause in a list that semicolons join ("…主营收入2.01亿元，…；
+                # …，毛利率44.92%") is of the subject the list opened with.
+                j = max(0, i - 2)
+                while (
+                    j > 0
+                    and any(a in norm for a in attribute)
+                    and h.text[spans[j - 1][0] : spans[j - 1][1]].rstrip()[-1:] in "；;"
+                ):
+                    j -= 1
+                window = h.text[spans[j][0] : e]
                 cov = max(cov, 0.75 * terms.coverage(normalize(window)))
             if _ANAPHOR.search(norm):
                 # "本次为该企业发放贷款约600万元": 该企业 is the article's subject, which its
                 # title names, though the sentence may open a passage.
                 cov = max(cov, 0.75 * terms.coverage(f"{title}\n{norm}"))
-            phrase = len(qgrams & _bigrams(sent)) / len(qgrams) if qgrams else 0.0
+            phrase = len(qgrams & bigrams(sent)) / len(qgrams) if qgrams else 0.0
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )
@@ -176,107 +161,9 @@ def _candidates(
                 # "永定河的水位如何" is answered by a sentence on the 水位, not by one on the
                 # river's floods that repeats more of the question's other words.
                 score += bonus
-            out.append(_Candidate(score, cov, h, s, e))
+            out.append(Candidate(score, cov, h, s, e))
     out.sort(key=lambda c: -c.score)
     return out, best_passage
-
-
-# ---- composing ------------------------------------------------------------------------------
-
-
-# Share of character bigrams two sentences must share to be one report reprinted ("在36个城
-# 市" and "在 36 个城市" in two outlets' copies of a ministry's notice).
-_REPRINT = 0.8
-
-
-def _repeats(a: _Candidate, b: _Candidate) -> bool:
-    """Whether sentence `a` says what `b` says: one holds the other, or both are copies of
-    one report, which a second citation would only repeat."""
-    if a.said in b.said or b.said in a.said:
-        return True
-    ga, gb = a.grams, b.grams
-    return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) >= _REPRINT
-
-
-def _select(cands: list[_Candidate], qtype: str) -> list[_Candidate]:
-    """The best sentence, plus close runners-up that add something (max 3)."""
-    if not cands:
-        return []
-    best = cands[0]
-    chosen = [best]
-    seen = {(best.hit.article_id, best.hit.start + best.start)}
-    if qtype != "what" and type_bonus(qtype, best.hit.text[best.start : best.end]) == 0:
-        # The best-matching sentence names the topic but not the kind of answer asked for
-        # (no number for 多少): add the best sentence of the same passage that does.
-        fitting = [
-            c
-            for c in cands[1:]
-            if c.hit.chunk_id == best.hit.chunk_id
-            and type_bonus(qtype, c.hit.text[c.start : c.end]) > 0
-        ]
-        if qtype == "organ":
-            # News names an organisation in full where it first mentions it (公安部交通管理
-            # 局发布了…) and shortens it after (公安部将…): the first such sentence.
-            fitting.sort(key=lambda c: c.start)
-        if fitting:
-            chosen.append(fitting[0])
-            seen.add((fitting[0].hit.article_id, fitting[0].hit.start + fitting[0].start))
-    limit = 3 if qtype in ("list", "what") else 2
-    for c in cands[1:]:
-        if len(chosen) >= limit or c.score < 0.8 * best.score or c.coverage < 0.5 * best.coverage:
-            break
-        key = (c.hit.article_id, c.hit.start + c.start)
-        if key in seen:
-            continue
-        if any(_repeats(c, x) for x in chosen):
-            continue
-        seen.add(key)
-        chosen.append(c)
-    # Read in document order within an article, articles in rank order.
-    return chosen
-
-
-_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
-_DATED = {"zh-Hans": "据{date}的报道，", "zh-Hant": "據{date}的報道，", "en": "(Reported {date}) "}
-
-
-def _compose(
-    chosen: list[_Candidate],
-    script: Script,
-    qtype: str = "what",
-    question: str = "",
-    terms: list[str] | None = None,
-    counted: Sequence[str] = (),
-    lead: int = 0,
-) -> tuple[str, list[Citation]]:
-    """The answer text: for a number or date question the short answer first ("1.7万个。"),
-    from the sentence `lead`, then the quoted sentences, each followed by its [n]; an English
-    question gets English lead-ins around the quoted Chinese."""
-    terms = terms or []
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for n, c in enumerate(chosen, start=1):
-        cit = citation(n, c.hit, c.start, c.end)
-        citations.append(cit)
-        sentence = cit.quote.strip()
-        # A sentence cut at ；or a comma-less end still reads as a sentence with a full stop.
-        sentence = re.sub(r"[；;，,：:]$", "", sentence)
-        if script != "en":
-            sentence = to_script(sentence, script)
-        end = "" if re.search(r"[。！？!?…”」』]$", sentence) else "。"
-        if qtype == "date" and c.hit.date and not _YEAR.search(sentence):
-            # "11月19日讯" alone does not say which year: the article's date does.
-            sentence = _DATED[script].format(date=c.hit.date) + sentence
-        parts.append(f"{sentence}{end}[{n}]")
-    # The short answer of the sentence `lead` (its index in `chosen`), cited to it.
-    said = chosen[lead].hit.text[chosen[lead].start : chosen[lead].end]
-    n, short = lead + 1, short_answer(question, qtype, said, terms, counted)
-    if script == "en":
-        opening = f"Answer: {short}.[{n}] " if short else ""
-        return f"{opening}From the articles: " + " ".join(parts), citations
-    opening = f"{to_script(short, script)}。[{n}]" if short else ""
-    return opening + "".join(parts), citations
 
 
 # An English question's best sentences by the words gain up to this share of the best score
@@ -286,8 +173,8 @@ _MEANING_WEIGHT = 0.25
 
 
 def _by_meaning(
-    sources: Sources, question: str, qtype: str, cands: list[_Candidate]
-) -> list[_Candidate]:
+    sources: Sources, question: str, qtype: str, cands: list[Candidate]
+) -> list[Candidate]:
     """The candidates re-weighed by how close the model puts each of the best ones to the
     question (min-max over them). For an English question the words are a dictionary's
     guesses at the Chinese; the multilingual model reads both languages. Only sentences
@@ -304,7 +191,7 @@ def _by_meaning(
     lo, hi = min(sims), max(sims)
     gain = _MEANING_WEIGHT * top[0].score
     rescored = [
-        _Candidate(c.score + fit * gain * (sim - lo) / (hi - lo), c.coverage, c.hit, c.start, c.end)
+        Candidate(c.score + fit * gain * (sim - lo) / (hi - lo), c.coverage, c.hit, c.start, c.end)
         for c, sim, fit in zip(top, sims, fits, strict=True)
     ]
     return sorted(rescored, key=lambda c: -c.score) + rest
@@ -386,6 +273,13 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
                 about |= story_passages([c.hit for c in cands], places, article)
                 named = [c for c in cands if c.hit.chunk_id in about]
             cands = named
+    if qtype == "number" and noun and cands and not states_value(cands[0].said, noun):
+        # "毛利率是多少" of an account listed clause by clause: the clause giving 毛利率's
+        # figure, though an earlier one repeats more of the question (公司, 一季报显示).
+        stating = [
+            c for c in cands if c.score >= 0.8 * cands[0].score and states_value(c.said, noun)
+        ]
+        cands = stating[:1] + [c for c in cands if c not in stating[:1]]
     if asks_hometown:
         # "龙澎是哪里人": his biography's "湖北孝感人", not where his case was reported. The
         # biography is of the person the article's title names, though it repeats only
@@ -461,7 +355,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         # Chinese questions stay with their own words: on crud-dev the model's choice there
         # quoted the answer less often (answer recall 0.81 -> 0.77); English gains.
         cands = _by_meaning(sources, rw.question, qtype, cands)
-    chosen = _select(cands, qtype)
+    chosen = select(cands, qtype)
     before = antecedent(chosen[0].hit, chosen[0].start, chosen[0].said)
     if before and not any(c.hit == chosen[0].hit and c.start == before[0] for c in chosen):
         # "这里是…的举办场馆" after "走进简阳市文体中心…": both, in order
@@ -474,7 +368,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
     counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
 
-    def answers(c: _Candidate) -> bool:
+    def answers(c: Candidate) -> bool:
         return short_answer(rw.question, qtype, c.said, primary, counted) is not None
 
     best, after, lead = chosen[0], follower(chosen[0].hit, chosen[0].end), 0
@@ -487,7 +381,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         # Another article's sentence that gives no answer of the kind asked adds nothing (a
         # second question, "…是谁？…获得了哪个奖项？", may be answered there).
         chosen = [c for c in chosen if c.hit.article_id == best.hit.article_id or answers(c)]
-    text, citations = _compose(chosen, script, qtype, rw.question, primary, counted, lead)
+    text, citations = compose(chosen, script, qtype, rw.question, primary, counted, lead)
     return Answer(
         text=text,
         citations=citations,

@@ -90,6 +90,19 @@ def _is_count(m: re.Match[str], text: str, *, ordinal: bool = False) -> bool:
     )
 
 
+def states_value(sentence: str, noun: str) -> bool:
+    """Whether a normalised sentence gives the noun's figure right after it ("毛利率44.92%",
+    "归母净利润为9.68亿元"), as a table of an account's items does."""
+    at = sentence.find(noun)
+    while at >= 0:
+        after = re.sub(r"^(?:为|為|达|達|是|约|約|[:：])?\s*", "", sentence[at + len(noun) :])
+        m = _QUANTITY.match(after)
+        if m and any(c.isdigit() for c in m.group(0)):
+            return True
+        at = sentence.find(noun, at + 1)
+    return False
+
+
 def has_amount(text: str) -> bool:
     """Whether a normalised text states a quantity that is no percentage, date or ordinal
     ("1.7万个", "4.64亿港元"; not "40%", "8月3日", "第六")."""

@@ -226,3 +226,22 @@ def test_a_refusal_names_the_closest_articles_in_the_askers_script() -> None:
     assert "《第十三屆中國-東北亞博覽會開幕》" in abstain("q", "zh-Hant", hits).text
     # An English refusal names them as written, as its quotes are.
     assert "第十三屆中國-東北亞博覽會開幕" in abstain("q", "en", hits).text
+
+
+ACCOUNT = (
+    "股票行情快报：中环环保8月17日主力资金净卖出177.17万元。"
+    "中环环保2023一季报显示，公司主营收入2.01亿元，同比下降16.59%；归母净利润4460.39万元，"
+    "同比下降1.75%；扣非净利润3230.86万元，同比下降25.48%；负债率62.83%，投资收益24.95万元，"
+    "财务费用3136.72万元，毛利率44.92%。"
+)
+
+
+def test_a_rate_asked_of_an_account_is_the_clause_that_gives_its_figure() -> None:
+    # The account is listed clause by clause; the first clause repeats most of the question
+    # (中环环保, 一季报显示) but gives other figures (16.59% is how much revenue fell).
+    sources = FakeSources([hit("zh", ACCOUNT, "中环环保行情"), hit("sz", OTHER, "高交会")])
+    ans = answer(sources, "中环环保2023年一季报显示的毛利率是多少？")
+    assert ans.text.startswith("44.92%。[1]")
+    assert "毛利率44.92%" in ans.citations[0].quote
+    # Asked what the first clause gives, the first clause answers.
+    assert answer(sources, "中环环保2023年一季报显示的主营收入是多少？").text.startswith("2.01亿元")

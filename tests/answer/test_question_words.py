@@ -1266,3 +1266,12 @@ def test_an_english_question_s_own_figure_is_no_answer_even_in_words() -> None:
         short_answer("SF ranked 377th. How many places did it climb?", "number", sentence, [])
         == "64个"
     )
+
+
+def test_a_figure_stated_right_after_its_noun() -> None:
+    from rag.answer.short_answer import states_value
+
+    assert states_value("财务费用3136.72万元,毛利率44.92%。", "毛利率")
+    assert states_value("归母净利润为9.68亿元", "净利润")
+    assert not states_value("公司毛利率较去年有所提高,营收2亿元", "毛利率")
+    assert not states_value("营收2亿元", "毛利率")
