@@ -50,6 +50,7 @@ from rag.answer.sources import Sources
 from rag.answer.subjects import (
     article_reader,
     named_in_rare_words,
+    names_it,
     names_place,
     names_quote,
     other_years,
@@ -326,7 +327,7 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         cands = [
             c
             for c in cands
-            if any(a in article(c.hit.article_id) for alts in subjects for a in alts)
+            if any(names_it(rw.question, alts, article(c.hit.article_id)) for alts in subjects)
         ]
     quoted = quoted_names(rw.question)
     guessed = named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))

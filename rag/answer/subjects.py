@@ -13,7 +13,7 @@ from rag.answer.sources import Sources
 from rag.retrieve.cedict import word_freq
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import abbreviations, mostly_latin
-from rag.text import normalize, tokenize, unglued
+from rag.text import is_province, normalize, tokenize, unglued
 from rag.types import Hit
 
 _SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
@@ -52,10 +52,34 @@ def subject_missing(
     if not is_question(question):
         return False  # keywords ("青岛 5G基站 東京") ask for what matches them, not about one
     subjects = _names(sources, question, below=sources.settings.abstain_name_share)
-    articles = {h.article_id for h in hits}
-    if any(not any(a in article(aid) for aid in articles for a in alts) for alts in subjects):
+    texts = [article(aid) for aid in {h.article_id for h in hits}]
+    if any(not any(names_it(question, alts, text) for text in texts) for alts in subjects):
         return True
     return _opens_unknown(sources, question)
+
+
+def names_it(question: str, alts: tuple[str, ...], text: str) -> bool:
+    """Whether a normalised text names one of a question's names, as written or (a name
+    jieba guessed across two words) in the words it was cut from."""
+    return any(a in text or _recut(question, a, text) for a in alts)
+
+
+def _recut(question: str, name: str, text: str) -> bool:
+    """Whether a name jieba guessed (its dictionary lacks it) holds a character of the word
+    before or after it, and the text writes the two words it was cut from: "冲柳高水片区"
+    cut 冲/柳高水, of the words 冲柳 and 高水."""
+    import jieba.posseg
+
+    q = normalize(question)
+    at = q.find(name)
+    if at < 0 or name in jieba.posseg.dt.word_tag_tab:
+        return False
+    for span in (q[max(0, at - 1) : at + len(name)], q[at : at + len(name) + 1]):
+        if len(span) > len(name) and any(
+            span[:k] in text and span[k:] in text for k in range(2, len(span) - 1)
+        ):
+            return True
+    return False
 
 
 # jieba's tags of pronouns, prepositions, conjunctions, adverbs, numerals, classifiers,
@@ -92,12 +116,16 @@ def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, 
     # article may name only the narrowest.
     places = question_places(question)
     context = set(places) - set(narrowest(places, question))
+    # A province just before another name says where that is ("湖南常德", though jieba
+    # tags 常德 a person): news on a city seldom names its province.
+    names, asked = proper_names(question), normalize(question)
+    context |= {p for p in names if is_province(p) and any(p + n in asked for n in names)}
     return [
         alts
         # "宇山纺和好友…": jieba's name may carry the 和 after it.
         for alts in map(
             with_stem,
-            (unglued(n, sources.knows) for n in proper_names(question) if n not in context),
+            (unglued(n, sources.knows) for n in names if n not in context),
         )
         if sources.share(alts[-1]) < below and not _common_compound(sources, alts[-1], share)
     ]

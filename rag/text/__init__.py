@@ -4,7 +4,7 @@ names.
 Everything here is pure (no I/O besides loading jieba's and OpenCC's dictionaries once).
 """
 
-from rag.text.places import REGION_RUN, is_place, joint_names, short_names
+from rag.text.places import REGION_RUN, is_place, is_province, joint_names, short_names
 from rag.text.script import (
     CJK,
     FORMS,
@@ -43,6 +43,7 @@ __all__ = [
     "content_terms",
     "detect_script",
     "is_place",
+    "is_province",
     "joint_names",
     "normalize",
     "sentence_spans",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from itertools import product
 
-__all__ = ["REGION_RUN", "is_place", "joint_names", "short_names"]
+__all__ = ["REGION_RUN", "is_place", "is_province", "joint_names", "short_names"]
 
 # The provincial-level divisions' short names, the official one first (川 for 四川; 蜀 is
 # also written, as in 川渝 and 蜀道).
@@ -86,3 +86,12 @@ def is_place(word: str) -> bool:
     if word in _PROVINCES or word in _CITIES or word.endswith(_ENDINGS) and len(word) > 2:
         return True
     return bool(jieba.posseg.dt.word_tag_tab.get(word) == "ns")
+
+
+def is_province(word: str) -> bool:
+    """Whether `word` names a provincial-level division (湖南, 湖南省, 广西壮族自治区)."""
+    for ending in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"):
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            word = word[: -len(ending)]
+            break
+    return word in _PROVINCES

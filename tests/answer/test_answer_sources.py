@@ -245,3 +245,20 @@ def test_a_rate_asked_of_an_account_is_the_clause_that_gives_its_figure() -> Non
     assert "毛利率44.92%" in ans.citations[0].quote
     # Asked what the first clause gives, the first clause answers.
     assert answer(sources, "中环环保2023年一季报显示的主营收入是多少？").text.startswith("2.01亿元")
+
+
+PUMP = (
+    "该机埠修建于今年7月份，从沅江提水补入高水，解决了冲柳片区30多万亩农田抗旱灌溉用水问题。"
+    "常德市河道水位持续偏低。"
+)
+
+
+def test_a_city_named_after_its_province_and_a_misread_name_do_not_decline() -> None:
+    # The article never writes 湖南 (湖南常德: the province only says where 常德 is), and
+    # jieba cuts 冲柳高水片区 as 冲/柳高水/片区: the article writes the words 冲柳 and 高水.
+    sources = FakeSources([hit("cd", PUMP, "常德抗旱"), hit("sz", OTHER, "高交会")])
+    ans = answer(sources, "湖南常德今年7月修建的机埠，是从哪条江提水补入冲柳高水片区的？")
+    assert not ans.abstained
+    assert "沅江" in ans.citations[0].quote
+    # A place the article does not write still declines.
+    assert answer(sources, "湖南常德今年7月修建的机埠，是从哪条江提水补入桃源县片区的？").abstained
