@@ -274,13 +274,20 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
                 about |= story_passages([c.hit for c in cands], places, article)
                 named = [c for c in cands if c.hit.chunk_id in about]
             cands = named
-    if qtype == "number" and noun and cands and not states_value(cands[0].said, noun):
+    if noun and qtype in ("number", "who") and cands:
         # "毛利率是多少" of an account listed clause by clause: the clause giving 毛利率's
-        # figure, though an earlier one repeats more of the question (公司, 一季报显示).
-        stating = [
-            c for c in cands if c.score >= 0.8 * cands[0].score and states_value(c.said, noun)
-        ]
-        cands = stating[:1] + [c for c in cands if c not in stating[:1]]
+        # figure, though an earlier one repeats more of the question (公司, 一季报显示);
+        # "女子组冠军是谁": the sentence naming someone with the 冠军, not the race's lead.
+        words = [a for alts, _w, _parts in terms.groups for a in alts]
+
+        def gives(c: Candidate) -> bool:
+            if qtype == "number":
+                return states_value(c.said, noun)
+            return noun in c.said and short_answer(rw.question, qtype, c.said, words) is not None
+
+        if not gives(cands[0]):
+            stating = [c for c in cands if c.score >= 0.8 * cands[0].score and gives(c)]
+            cands = stating[:1] + [c for c in cands if c not in stating[:1]]
     if asks_hometown:
         # "龙澎是哪里人": his biography's "湖北孝感人", not where his case was reported. The
         # biography is of the person the article's title names, though it repeats only

@@ -259,6 +259,12 @@ _OF_NOUN = 4  # characters between a count and its noun ("138个优秀案例")
 _PAUSE = re.compile(r"[，,。；;：:、！!？?]")
 _ASKS_RANK = re.compile(r"第几|第幾|\bwhat (?:place|rank)|\bwhich place|\branks?\b", re.I)
 _BYLINE = re.compile(r"(?:记者|通讯员|编辑|摄影|摄)\s*$")
+# What ends a village's or town's name, a character on at most ("郝家庄子村", "王家村").
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]?[村屯寨镇乡](?![民长])")
+_PEOPLE = tuple(
+    "村民 居民 市民 选手 运动员 队员 球员 员工 职工 工人 农民 学生 老师 教师 医生 护士 民警 "
+    "辅警 志愿者 游客 乘客 司机 驾驶员 患者 网友 车主 店主 摊主 老人".split()
+)
 _PERSON_TAGS = frozenset({"nr"})  # not nrt: a transliterated name is often cut apart
 _FULL_NAME = 3  # jieba's person names shorter than this are often a split name's part
 
@@ -293,8 +299,12 @@ def _named_answer(question: str, qtype: str, sentence: str, terms: list[str]) ->
         tags, shortest = (_PERSON_TAGS, _FULL_NAME) if qtype == "who" else (PLACE_TAGS, 2)
         at = 0
         for word, flag in jieba.posseg.cut(norm):
-            if flag in tags and len(word) >= shortest and word not in BROAD_PLACES:
-                if qtype != "who" or word[0] in SURNAMES:
+            # "村民陈英": after a word for a person, two characters are the whole name.
+            whole = qtype == "who" and len(word) == 2 and norm[:at].endswith(_PEOPLE)
+            if flag in tags and (len(word) >= shortest or whole) and word not in BROAD_PLACES:
+                # "郝家庄子村村民陈英": 郝家庄, tagged a person, begins a village's name.
+                village = _VILLAGE.match(norm, at + len(word))
+                if qtype != "who" or word[0] in SURNAMES and not village:
                     found.append((at, word))
             at += len(word)
     if found and qtype == "place" and not _ASKS_HELD.search(question):

@@ -262,3 +262,20 @@ def test_a_city_named_after_its_province_and_a_misread_name_do_not_decline() -> 
     assert "沅江" in ans.citations[0].quote
     # A place the article does not write still declines.
     assert answer(sources, "湖南常德今年7月修建的机埠，是从哪条江提水补入桃源县片区的？").abstained
+
+
+RACE = (
+    "乌苏这场“乡村马拉松”活动 奔跑中领略乡村魅力，8月11日，乌苏市甘河子镇举办了长跑活动，"
+    "各族跑步爱好者用脚步丈量乡村之美。"
+    "今年50岁的甘河子镇郝家庄子村村民陈英获得了此次长跑女子组冠军，她也是年龄最大的参与者。"
+)
+
+
+def test_who_holds_the_asked_role_is_named_by_the_sentence_with_that_role() -> None:
+    # The lead repeats the question's scene (乌苏, 甘河子镇, 长跑活动) and names no winner;
+    # the sentence naming the 冠军 does, after the person word 村民 (郝家庄 begins a
+    # village's name, though jieba tags it a person).
+    sources = FakeSources([hit("ws", RACE, "乌苏长跑"), hit("sz", OTHER, "高交会")])
+    ans = answer(sources, "乌苏市甘河子镇8月11日举办的长跑活动中，女子组冠军是谁？")
+    assert ans.text.startswith("陈英。[1]")
+    assert "女子组冠军" in ans.citations[0].quote

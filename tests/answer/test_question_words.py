@@ -1275,3 +1275,15 @@ def test_a_figure_stated_right_after_its_noun() -> None:
     assert states_value("归母净利润为9.68亿元", "净利润")
     assert not states_value("公司毛利率较去年有所提高,营收2亿元", "毛利率")
     assert not states_value("营收2亿元", "毛利率")
+
+
+def test_a_who_answer_takes_a_two_character_name_after_a_person_word_not_a_village() -> None:
+    from rag.answer.short_answer import short_answer
+
+    q = "女子组冠军是谁？"
+    s = "今年50岁的甘河子镇郝家庄子村村民陈英获得了此次长跑女子组冠军。"
+    assert short_answer(q, "who", s, ["女子组", "冠军"]) == "陈英"
+    # Without the person word, a two-character name alone is too often a longer name's part.
+    assert short_answer(q, "who", "郝家庄子村陈英获得了此次长跑女子组冠军。", ["冠军"]) != "陈英"
+    # 郝家庄, which jieba tags a person, begins the village's name 郝家庄子村.
+    assert short_answer(q, "who", "郝家庄子村的一位村民获得了女子组冠军。", ["冠军"]) is None
