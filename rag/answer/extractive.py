@@ -278,12 +278,14 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         # "毛利率是多少" of an account listed clause by clause: the clause giving 毛利率's
         # figure, though an earlier one repeats more of the question (公司, 一季报显示);
         # "女子组冠军是谁": the sentence naming someone with the 冠军, not the race's lead.
-        words = [a for alts, _w, _parts in terms.groups for a in alts]
+        asked_words = [a for alts, _w, _parts in terms.groups for a in alts]
 
         def gives(c: Candidate) -> bool:
             if qtype == "number":
                 return states_value(c.said, noun)
-            return noun in c.said and short_answer(rw.question, qtype, c.said, words) is not None
+            return (
+                noun in c.said and short_answer(rw.question, qtype, c.said, asked_words) is not None
+            )
 
         if not gives(cands[0]):
             stating = [c for c in cands if c.score >= 0.8 * cands[0].score and gives(c)]
