@@ -53,6 +53,7 @@ from rag.answer.subjects import (
     names_it,
     names_place,
     names_quote,
+    other_editions,
     other_years,
     passages_about,
     scene_free_names,
@@ -338,6 +339,9 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
             for c in cands
             if any(names_it(rw.question, alts, article(c.hit.article_id)) for alts in subjects)
         ]
+    # An article on another edition of the event asked about (第七届 asked 第六届) is on
+    # another event. (Not so for years: a figure is often set beside another year's.)
+    cands = [c for c in cands if not other_editions(rw.question, article(c.hit.article_id))]
     quoted = quoted_names(rw.question)
     guessed = named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if quoted or guessed:

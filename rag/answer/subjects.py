@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 from rag.answer.question import is_question, narrowest, proper_names, question_places, tagged
 from rag.answer.sources import Sources
 from rag.retrieve.cedict import word_freq
+from rag.retrieve.figures import numeral_value
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import abbreviations, mostly_latin
 from rag.text import is_province, normalize, tokenize, unglued
@@ -18,7 +19,10 @@ from rag.types import Hit
 
 _SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
 # A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
-_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+# "2022上半年", "2023一季报", "2023Q2": the year of a period, written without 年.
+_YEAR_ZH = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[上下]半年|[一二三四]季|第[一二三四]季|Q[1-4]|H[12]))"
+)
 _YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
 
 
@@ -142,7 +146,9 @@ def year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) 
 
 
 _THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
-_SENTENCE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|-\d{2}-))")
+_SENTENCE_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|-\d{2}-|[上下]半年|[一二三四]季|第[一二三四]季|Q[1-4]|H[12]))"
+)
 
 
 def other_years(question: str, sentence: str, date: str | None) -> bool:
@@ -273,3 +279,15 @@ def scene_free_names(sources: Sources, question: str) -> list[tuple[str, ...]]:
     if not sources.settings.abstain_name_share or mostly_latin(question):
         return []
     return _names(sources, question, below=_SCENE_SHARE) if is_question(question) else []
+
+
+# An edition of a recurring event: "第六届", "第13届".
+_EDITION = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零〇两]+)\s*[届屆]")
+
+
+def other_editions(question: str, sentence: str) -> bool:
+    """Whether a question about one edition of an event (第六届…艺术节) meets a sentence
+    that names editions, none of them that one: it is about another edition (第七届)."""
+    asked = {numeral_value(n) for n in _EDITION.findall(normalize(question))}
+    named = {numeral_value(n) for n in _EDITION.findall(sentence)}
+    return bool(asked and named) and not asked & named

@@ -11,6 +11,7 @@ __all__ = [
     "RELATIVE_DATES",
     "grade",
     "month_date",
+    "numeral_value",
     "pass_through",
 ]
 
@@ -113,3 +114,18 @@ def _chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
     return head + (_CN_DIGITS[ones] if ones or not tens else "")
+
+
+def numeral_value(text: str) -> int:
+    """A numeral's value, in digits or Chinese up to the hundreds (十二: 12, 一百零五: 105),
+    the inverse of `_chinese_number`, so that 第6届 and 第六届 are one edition."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for c in text:
+        if c in _CN_DIGITS or c in "〇两":
+            digit = 2 if c == "两" else 0 if c == "〇" else _CN_DIGITS.index(c)
+        else:  # 十 or 百: "十二" opens with no digit, one ten
+            total += (digit or 1) * (10 if c == "十" else 100)
+            digit = 0
+    return total + digit

@@ -279,3 +279,12 @@ def test_who_holds_the_asked_role_is_named_by_the_sentence_with_that_role() -> N
     ans = answer(sources, "乌苏市甘河子镇8月11日举办的长跑活动中，女子组冠军是谁？")
     assert ans.text.startswith("陈英。[1]")
     assert "女子组冠军" in ans.citations[0].quote
+
+
+FESTIVAL = "8月6日，在PAS·中国第七届国际打击乐艺术节上，来自武汉的12名小鼓手奏响原创曲目。"
+
+
+def test_an_article_on_another_edition_of_the_event_asked_about_does_not_answer() -> None:
+    sources = FakeSources([hit("wh", FESTIVAL, "打击乐艺术节"), hit("sz", OTHER, "高交会")])
+    assert not answer(sources, "第七届国际打击乐艺术节上小鼓手来自哪个城市？").abstained
+    assert answer(sources, "第六届国际打击乐艺术节上小鼓手来自哪个城市？").abstained

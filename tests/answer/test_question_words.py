@@ -1287,3 +1287,17 @@ def test_a_who_answer_takes_a_two_character_name_after_a_person_word_not_a_villa
     assert short_answer(q, "who", "郝家庄子村陈英获得了此次长跑女子组冠军。", ["冠军"]) != "陈英"
     # 郝家庄, which jieba tags a person, begins the village's name 郝家庄子村.
     assert short_answer(q, "who", "郝家庄子村的一位村民获得了女子组冠军。", ["冠军"]) is None
+
+
+def test_editions_and_years_of_a_period_tell_events_apart() -> None:
+    from rag.answer.subjects import other_editions, other_years
+
+    assert other_editions("第六届艺术节在哪里举办？", "第七届艺术节在武汉举办")
+    assert not other_editions("第6届艺术节在哪里举办？", "第六届艺术节在武汉举办")
+    assert not other_editions("第十二届邀请展有多少国家参展？", "第12届邀请展在北京开幕")
+    assert not other_editions("第一百零五届广交会何时开幕？", "第105届广交会")
+    assert other_editions("第二十届大会何时召开？", "第二十一届大会")
+    assert not other_editions("艺术节在哪里举办？", "第七届艺术节在武汉举办")
+    # A period's year written without 年: 2022上半年, 2023一季报.
+    assert other_years("2022上半年北京平均月薪是多少？", "《2023上半年薪酬报告》显示", None)
+    assert not other_years("2023一季报的毛利率是多少？", "2023一季报显示", None)
