@@ -12,10 +12,10 @@ from functools import cached_property
 from rag.answer.citations import citation
 from rag.answer.kinds import type_bonus
 from rag.answer.short_answer import short_answer
-from rag.text import Script, normalize, to_script
+from rag.text import Script, char_ngrams, normalize, to_script
 from rag.types import Citation, Hit
 
-__all__ = ["Candidate", "bigrams", "compose", "select"]
+__all__ = ["Candidate", "compose", "select"]
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,7 @@ class Candidate:
     @cached_property
     def grams(self) -> set[str]:
         """The sentence's character bigrams (compared with each sentence already chosen)."""
-        return bigrams(self.said)
-
-
-def bigrams(text: str) -> set[str]:
-    chars = [c for c in normalize(text) if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+        return char_ngrams(self.said)
 
 
 # Share of character bigrams two sentences must share to be one report reprinted ("在36个城

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
-from rag.answer.candidates import Candidate, bigrams, compose, select
+from rag.answer.candidates import Candidate, compose, select
 from rag.answer.english import english_name_runs
 from rag.answer.kinds import (
     ASKS_HOMETOWN,
@@ -73,7 +73,7 @@ from rag.answer.titles import (
 from rag.retrieve.followup import Rewrite, is_elliptical
 from rag.retrieve.names import with_stem
 from rag.retrieve.translate import mostly_latin
-from rag.text import Script, normalize, tokenize
+from rag.text import Script, char_ngrams, normalize, tokenize
 from rag.types import Answer, Hit
 
 # ---- scoring ------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _candidates(
 
     # Character bigrams reward a sentence that repeats the question's phrases in order
     # ("智慧城市奖" over "智慧县级城市奖"), which word coverage alone cannot tell apart.
-    qgrams = bigrams(question)
+    qgrams = char_ngrams(question)
     places = [] if mostly_latin(question) else question_places(question)
     out: list[Candidate] = []
     best_passage = 0.0
@@ -149,7 +149,7 @@ def _candidates(
                 # "本次为该企业发放贷款约600万元": 该企业 is the article's subject, which its
                 # title names, though the sentence may open a passage.
                 cov = max(cov, 0.75 * terms.coverage(f"{title}\n{norm}"))
-            phrase = len(qgrams & bigrams(sent)) / len(qgrams) if qgrams else 0.0
+            phrase = len(qgrams & char_ngrams(sent)) / len(qgrams) if qgrams else 0.0
             score = (
                 cov + 0.5 * passage_cov + 0.6 * phrase + type_bonus(qtype, sent) + 0.02 / (rank + 1)
             )

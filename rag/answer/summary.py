@@ -27,6 +27,7 @@ from rag.retrieve.translate import mostly_latin
 from rag.text import (
     ENGLISH_QUERY_STOPWORDS,
     Script,
+    char_ngrams,
     content_terms,
     normalize,
     sentence_spans,
@@ -288,11 +289,6 @@ def story_sentences(sents: list[_Sentence], title: str) -> list[_Sentence]:
     return out
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = normalize(text, form="alnum")
-    return {chars[i : i + 2] for i in range(len(chars) - 1)}
-
-
 def key_sentences(
     sents: list[_Sentence], topic: Topic | None, n: int, chars: int = MAX_CHARS
 ) -> list[_Sentence]:
@@ -301,7 +297,7 @@ def key_sentences(
     none a near-copy of another."""
     if n <= 0 or not sents:
         return []
-    grams = [_bigrams(x.text) for x in sents]
+    grams = [char_ngrams(x.text) for x in sents]
     shared = Counter(g for gs in grams for g in gs)
     central = [sum(shared[g] - 1 for g in gs) / (len(gs) + 10) for gs in grams]
     top = max(central) or 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from rag.text import normalize
+from rag.text import char_ngrams, normalize
 from rag.text import split_sentences as text_sentences
 
 # One citation group: [1], [1][2] is two groups, [1, 2] / [1,3] / [1，2] / [1、2] one group.
@@ -67,12 +67,6 @@ def has_content(sentence: str) -> bool:
     return any(ch.isalnum() for ch in strip_markers(sentence))
 
 
-def _ngrams(text: str, n: int) -> set[str]:
-    if len(text) < n:  # a sentence shorter than n is one gram: itself
-        return {text} if text else set()
-    return {text[i : i + n] for i in range(len(text) - n + 1)}
-
-
 def support_score(sentence: str, passage: str, n: int = 2) -> float:
     """Share of the sentence's distinct character n-grams that also occur in the passage.
 
@@ -90,7 +84,7 @@ def support_score(sentence: str, passage: str, n: int = 2) -> float:
     """
     if n < 1:
         raise ValueError(f"Expected n-gram size n >= 1, got {n}.")
-    grams = _ngrams(normalize(strip_markers(sentence), form="alnum"), n)
+    grams = char_ngrams(strip_markers(sentence), n)
     if not grams:
         return 0.0
     passage_text = normalize(strip_markers(passage), form="alnum")

@@ -94,3 +94,13 @@ def normalize(text: str, *, form: Form = "spaced") -> str:
     if form == "alnum":
         return "".join(ch for ch in text if ch.isalnum())
     raise ValueError(f"Expected a form among {', '.join(FORMS)}, got {form!r}.")
+
+
+def char_ngrams(text: str, n: int = 2) -> set[str]:
+    """The distinct character n-grams of a text's letters and digits, normalised (the
+    overlap measure of citation support, of sentences that repeat one another, and of a
+    question's phrases); a text shorter than n is one gram, itself."""
+    chars = normalize(text, form="alnum")
+    if len(chars) < n:
+        return {chars} if chars else set()
+    return {chars[i : i + n] for i in range(len(chars) - n + 1)}

@@ -245,3 +245,11 @@ def test_places_go_by_their_short_names_in_compounds() -> None:
     )
     assert REGION_RUN.search("苏宁易购发布公告") is None
     assert REGION_RUN.search("图片来源：山东省台港澳办") is None  # an office's remit
+
+
+def test_char_ngrams_are_of_letters_and_digits_in_one_script() -> None:
+    from rag.text import char_ngrams
+
+    assert char_ngrams("上海，獲獎！") == {"上海", "海获", "获奖"}
+    assert char_ngrams("5G 基站", 3) == {"5g基", "g基站"}
+    assert char_ngrams("上") == {"上"} and char_ngrams("，。") == set()
