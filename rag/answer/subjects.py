@@ -76,7 +76,11 @@ def _recut(question: str, name: str, text: str) -> bool:
 
     q = normalize(question)
     at = q.find(name)
-    if at < 0 or name in jieba.posseg.dt.word_tag_tab:
+    if (
+        at < 0
+        or name in jieba.posseg.dt.word_tag_tab
+        or not re.fullmatch(r"[\u4e00-\u9fff]+", name)
+    ):
         return False
     for span in (q[max(0, at - 1) : at + len(name)], q[at : at + len(name) + 1]):
         if len(span) > len(name) and any(
@@ -111,6 +115,9 @@ def _opens_unknown(sources: Sources, question: str) -> bool:
     return not any(sources.mentions(a) for a in with_stem(first))  # 青岛市: 青岛
 
 
+_MODEL_CODE = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
+
+
 def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, ...]]:
     """The question's proper names in fewer than `below` of the passages, each with its
     stem (福建省, 福建), without compounds of common words (中央银行: the articles may say
@@ -123,6 +130,10 @@ def _names(sources: Sources, question: str, *, below: float) -> list[tuple[str, 
     # A province just before another name says where that is ("湖南常德", though jieba
     # tags 常德 a person): news on a city seldom names its province.
     names, asked = proper_names(question), normalize(question)
+    if not mostly_latin(question):
+        # A model's code ("全新508L", "Mate60"), which jieba cuts into a number and a letter,
+        # names one product; an article on another names another.
+        names += [c for c in _MODEL_CODE.findall(asked) if c not in names]
     context |= {p for p in names if is_province(p) and any(p + n in asked for n in names)}
     return [
         alts

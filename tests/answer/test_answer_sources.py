@@ -288,3 +288,17 @@ def test_an_article_on_another_edition_of_the_event_asked_about_does_not_answer(
     sources = FakeSources([hit("wh", FESTIVAL, "打击乐艺术节"), hit("sz", OTHER, "高交会")])
     assert not answer(sources, "第七届国际打击乐艺术节上小鼓手来自哪个城市？").abstained
     assert answer(sources, "第六届国际打击乐艺术节上小鼓手来自哪个城市？").abstained
+
+
+def test_a_model_code_is_a_name_the_answering_article_must_write() -> None:
+    launch = "近日，东风标致宣布，全新508L将于8月11日正式发布。"
+    rival = "目前在售的几何E官方指导价为7.98万-10.38万元。"
+    # Other passages, so that 508L is rare (in fewer than a fifth of them).
+    filler = [hit(f"o{i}", OTHER, "高交会") for i in range(6)]
+    question = "东风标致全新508L的官方指导价是多少万元？"
+    sources = FakeSources([hit("bz", launch, "全新508L"), hit("jh", rival, "几何E"), *filler])
+    # Another model's price is no answer; the model asked about has none here.
+    assert answer(sources, question).abstained
+    priced = launch + "全新508L指导价为17.97万元起。"
+    sources = FakeSources([hit("bz", priced, "全新508L"), hit("jh", rival, "几何E"), *filler])
+    assert answer(sources, question).text.startswith("17.97万元")

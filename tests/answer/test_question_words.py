@@ -1301,3 +1301,20 @@ def test_editions_and_years_of_a_period_tell_events_apart() -> None:
     # A period's year written without 年: 2022上半年, 2023一季报.
     assert other_years("2022上半年北京平均月薪是多少？", "《2023上半年薪酬报告》显示", None)
     assert not other_years("2023一季报的毛利率是多少？", "2023一季报显示", None)
+
+
+def test_a_price_or_a_sum_in_wan_yuan_asks_for_money() -> None:
+    from rag.answer.question import required_pattern
+
+    for q in ("全新508L上市后的官方指导价是多少万元起？", "门票价格是多少？"):
+        need = required_pattern(q)
+        assert need is not None and need.search("指导价为17.97万元起")
+        assert not need.search("将于8月11日正式上市")
+
+
+def test_only_a_chinese_name_jieba_guessed_is_recut() -> None:
+    from rag.answer.subjects import names_it
+
+    text = "冲柳片区的新50台泵提水补入高水，8l"
+    assert names_it("补入冲柳高水片区", ("柳高水",), text)
+    assert not names_it("东风标致全新508L的指导价", ("508l",), text)
