@@ -137,11 +137,8 @@ def _candidates(
                 # A figure's clause in a list that semicolons join ("…主营收入2.01亿元，…；
                 # …，毛利率44.92%") is of the subject the list opened with.
                 j = max(0, i - 2)
-                while (
-                    j > 0
-                    and any(a in norm for a in attribute)
-                    and h.text[spans[j - 1][0] : spans[j - 1][1]].rstrip()[-1:] in "；;"
-                ):
+                listed = any(a in norm for a in attribute)
+                while listed and j > 0 and h.text[: spans[j - 1][1]].rstrip()[-1:] in "；;":
                     j -= 1
                 window = h.text[spans[j][0] : e]
                 cov = max(cov, 0.75 * terms.coverage(normalize(window)))
@@ -275,17 +272,24 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
                 about |= story_passages([c.hit for c in cands], places, article)
                 named = [c for c in cands if c.hit.chunk_id in about]
             cands = named
+    # An English word's terms are its translations: any of them may be the article's word
+    # (guests: 客人, 嘉宾); a Chinese question's are its own words. The short answer is the
+    # one nearest the new question's words, not the carried context's ("同比增加了多少？"
+    # after a question on 预警信息: the 1.02% after 增加, not the 6.88万条 of 预警信息).
+    own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
+    primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
+    counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
+
+    def answers(c: Candidate) -> bool:
+        return short_answer(rw.question, qtype, c.said, primary, counted) is not None
+
     if noun and qtype in ("number", "who") and cands:
         # "毛利率是多少" of an account listed clause by clause: the clause giving 毛利率's
         # figure, though an earlier one repeats more of the question (公司, 一季报显示);
         # "女子组冠军是谁": the sentence naming someone with the 冠军, not the race's lead.
-        asked_words = [a for alts, _w, _parts in terms.groups for a in alts]
-
         def gives(c: Candidate) -> bool:
-            if qtype == "number":
-                return states_value(c.said, noun)
             return (
-                noun in c.said and short_answer(rw.question, qtype, c.said, asked_words) is not None
+                states_value(c.said, noun) if qtype == "number" else noun in c.said and answers(c)
             )
 
         if not gives(cands[0]):
@@ -341,7 +345,9 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
         ]
     # An article on another edition of the event asked about (第七届 asked 第六届) is on
     # another event. (Not so for years: a figure is often set beside another year's.)
-    cands = [c for c in cands if not other_editions(rw.question, article(c.hit.article_id))]
+    ids = {c.hit.article_id for c in cands}
+    elsewhere = {a for a in ids if other_editions(rw.question, article(a))}
+    cands = [c for c in cands if c.hit.article_id not in elsewhere]
     quoted = quoted_names(rw.question)
     guessed = named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))
     if quoted or guessed:
@@ -374,17 +380,6 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     if before and not any(c.hit == chosen[0].hit and c.start == before[0] for c in chosen):
         # "这里是…的举办场馆" after "走进简阳市文体中心…": both, in order
         chosen = [replace(chosen[0], start=before[0], end=before[1]), *chosen]
-    # An English word's terms are its translations: any of them may be the article's word
-    # (guests: 客人, 嘉宾); a Chinese question's are its own words. The short answer is the
-    # one nearest the new question's words, not the carried context's ("同比增加了多少？"
-    # after a question on 预警信息: the 1.02% after 增加, not the 6.88万条 of 预警信息).
-    own = question_terms(sources, Rewrite(rw.question)) if rw.context else terms
-    primary = [a for alts, _w, _parts in (own.groups or terms.groups) for a in alts]
-    counted = english_counted(rw.question, sources.translate) if qtype == "number" else []
-
-    def answers(c: Candidate) -> bool:
-        return short_answer(rw.question, qtype, c.said, primary, counted) is not None
-
     best, after, lead = chosen[0], follower(chosen[0].hit, chosen[0].end), 0
     if after and not answers(best):
         # The best sentence restates the question; the one going on from it may answer.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import REGION_RUN, to_traditional, words
+from rag.text import REGION_RUN, split_sentences, to_traditional, words
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A person's post: news writes the title before the name ("侨联主席李丰").
@@ -149,14 +149,10 @@ def names_organ(sentence: str) -> bool:
     return any(len(w) >= 3 and w.endswith(_ORGANS) for w in words(sentence))
 
 
-# Where a statement ends and the next sentence begins: "…came home. How long…", "…。它…".
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'”’][.!])\s+(?=[A-Z])|(?<=[。！!；;])")
-
-
 def asking_sentence(question: str) -> str:
     """The sentence that asks, when a question first states its scene ("A man … was
     arrested when he came home. How long was he jailed for?": the second); else all of it."""
-    parts = [p for p in _SENTENCE_END.split(question) if p.strip()]
+    parts = split_sentences(question)
     asking = [p for p in parts if "?" in p or "？" in p]
     return asking[-1] if len(parts) > 1 and len(asking) == 1 else question
 

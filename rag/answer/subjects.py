@@ -20,9 +20,8 @@ from rag.types import Hit
 _SCENE_SHARE = 0.2  # a name in this share of passages or more sets the scene only
 # A year a question names: "2024年", "in 2024" (not the 2000 of "2000辆").
 # "2022上半年", "2023一季报", "2023Q2": the year of a period, written without 年.
-_YEAR_ZH = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[上下]半年|[一二三四]季|第[一二三四]季|Q[1-4]|H[12]))"
-)
+_PERIOD = r"[上下]半年|[一二三四]季|第[一二三四]季|Q[1-4]|H[12]"
+_YEAR_ZH = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?=\s*(?:年|{_PERIOD}))")
 _YEAR_EN = re.compile(r"(?<![\d,.])\b((?:19|20)\d{2})\b(?![\d,.])")
 
 
@@ -157,9 +156,7 @@ def year_missing(question: str, hits: list[Hit], article: Callable[[str], str]) 
 
 
 _THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
-_SENTENCE_YEAR = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|-\d{2}-|[上下]半年|[一二三四]季|第[一二三四]季|Q[1-4]|H[12]))"
-)
+_SENTENCE_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?=\s*(?:年|-\d{{2}}-|{_PERIOD}))")
 
 
 def other_years(question: str, sentence: str, date: str | None) -> bool:
@@ -296,9 +293,9 @@ def scene_free_names(sources: Sources, question: str) -> list[tuple[str, ...]]:
 _EDITION = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零〇两]+)\s*[届屆]")
 
 
-def other_editions(question: str, sentence: str) -> bool:
-    """Whether a question about one edition of an event (第六届…艺术节) meets a sentence
-    that names editions, none of them that one: it is about another edition (第七届)."""
+def other_editions(question: str, text: str) -> bool:
+    """Whether a question about one edition of an event (第六届…艺术节) meets a text that
+    names editions, none of them that one: it is about another edition (第七届)."""
     asked = {numeral_value(n) for n in _EDITION.findall(normalize(question))}
-    named = {numeral_value(n) for n in _EDITION.findall(sentence)}
-    return bool(asked and named) and not asked & named
+    named = {numeral_value(n) for n in _EDITION.findall(text)} if asked else set()
+    return bool(named) and not asked & named

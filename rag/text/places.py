@@ -49,7 +49,8 @@ _PROVINCES = {
 }
 # Cities whose short name is not their first character (沪宁 for Shanghai-Nanjing).
 _CITIES = {"南京": "宁", "广州": "穗广", "厦门": "厦鹭"}
-_ENDINGS = ("特别行政区", "自治区", "省", "市")
+# Longest first: 广西壮族自治区 is 广西.
+_ENDINGS = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
 # Three or more provinces' short names in a row name a region of them all (京津冀晋鲁豫);
 # two are as often a word (苏宁, 新台币), and before an office's ending they name its remit
 # (山东省台港澳办: the office for Taiwan, Hong Kong and Macao affairs).
@@ -61,10 +62,7 @@ REGION_RUN = re.compile(
 def short_names(place: str) -> str:
     """The one-character names a place goes by in a compound (湖北 -> 鄂; 枣庄市 -> 枣),
     each character one; "" when `place` is no place's full name of two or more characters."""
-    for ending in _ENDINGS:
-        if place.endswith(ending) and len(place) > len(ending) + 1:
-            place = place[: -len(ending)]
-            break
+    place = _bare(place)
     if len(place) < 2:
         return ""
     return _PROVINCES.get(place) or _CITIES.get(place) or place[0]
@@ -90,8 +88,12 @@ def is_place(word: str) -> bool:
 
 def is_province(word: str) -> bool:
     """Whether `word` names a provincial-level division (湖南, 湖南省, 广西壮族自治区)."""
-    for ending in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"):
-        if word.endswith(ending) and len(word) > len(ending) + 1:
-            word = word[: -len(ending)]
-            break
-    return word in _PROVINCES
+    return _bare(word) in _PROVINCES
+
+
+def _bare(place: str) -> str:
+    """A place's name without its administrative ending (湖北省 -> 湖北), if it has one."""
+    for ending in _ENDINGS:
+        if place.endswith(ending) and len(place) > len(ending) + 1:
+            return place[: -len(ending)]
+    return place

@@ -228,6 +228,11 @@ def test_a_refusal_names_the_closest_articles_in_the_askers_script() -> None:
     assert "第十三屆中國-東北亞博覽會開幕" in abstain("q", "en", hits).text
 
 
+def beside_other(article_id: str, text: str, title: str) -> FakeSources:
+    """One article's passage, and the unrelated 高交会 passage beside it."""
+    return FakeSources([hit(article_id, text, title), hit("sz", OTHER, "高交会")])
+
+
 ACCOUNT = (
     "股票行情快报：中环环保8月17日主力资金净卖出177.17万元。"
     "中环环保2023一季报显示，公司主营收入2.01亿元，同比下降16.59%；归母净利润4460.39万元，"
@@ -239,7 +244,7 @@ ACCOUNT = (
 def test_a_rate_asked_of_an_account_is_the_clause_that_gives_its_figure() -> None:
     # The account is listed clause by clause; the first clause repeats most of the question
     # (中环环保, 一季报显示) but gives other figures (16.59% is how much revenue fell).
-    sources = FakeSources([hit("zh", ACCOUNT, "中环环保行情"), hit("sz", OTHER, "高交会")])
+    sources = beside_other("zh", ACCOUNT, "中环环保行情")
     ans = answer(sources, "中环环保2023年一季报显示的毛利率是多少？")
     assert ans.text.startswith("44.92%。[1]")
     assert "毛利率44.92%" in ans.citations[0].quote
@@ -256,7 +261,7 @@ PUMP = (
 def test_a_city_named_after_its_province_and_a_misread_name_do_not_decline() -> None:
     # The article never writes 湖南 (湖南常德: the province only says where 常德 is), and
     # jieba cuts 冲柳高水片区 as 冲/柳高水/片区: the article writes the words 冲柳 and 高水.
-    sources = FakeSources([hit("cd", PUMP, "常德抗旱"), hit("sz", OTHER, "高交会")])
+    sources = beside_other("cd", PUMP, "常德抗旱")
     ans = answer(sources, "湖南常德今年7月修建的机埠，是从哪条江提水补入冲柳高水片区的？")
     assert not ans.abstained
     assert "沅江" in ans.citations[0].quote
@@ -275,7 +280,7 @@ def test_who_holds_the_asked_role_is_named_by_the_sentence_with_that_role() -> N
     # The lead repeats the question's scene (乌苏, 甘河子镇, 长跑活动) and names no winner;
     # the sentence naming the 冠军 does, after the person word 村民 (郝家庄 begins a
     # village's name, though jieba tags it a person).
-    sources = FakeSources([hit("ws", RACE, "乌苏长跑"), hit("sz", OTHER, "高交会")])
+    sources = beside_other("ws", RACE, "乌苏长跑")
     ans = answer(sources, "乌苏市甘河子镇8月11日举办的长跑活动中，女子组冠军是谁？")
     assert ans.text.startswith("陈英。[1]")
     assert "女子组冠军" in ans.citations[0].quote
@@ -285,7 +290,7 @@ FESTIVAL = "8月6日，在PAS·中国第七届国际打击乐艺术节上，来�
 
 
 def test_an_article_on_another_edition_of_the_event_asked_about_does_not_answer() -> None:
-    sources = FakeSources([hit("wh", FESTIVAL, "打击乐艺术节"), hit("sz", OTHER, "高交会")])
+    sources = beside_other("wh", FESTIVAL, "打击乐艺术节")
     assert not answer(sources, "第七届国际打击乐艺术节上小鼓手来自哪个城市？").abstained
     assert answer(sources, "第六届国际打击乐艺术节上小鼓手来自哪个城市？").abstained
 

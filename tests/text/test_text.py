@@ -235,6 +235,7 @@ def test_places_go_by_their_short_names_in_compounds() -> None:
     assert short_names("枣庄市") == "枣"  # a city by its first character
     assert short_names("南京") == "宁"  # not its first: 沪宁
     assert short_names("市") == ""  # no place's name
+    assert short_names("广西壮族自治区") == "桂"  # the autonomous region's whole ending
     assert joint_names(["北京", "天津", "河北"]) == ["京津冀"]
     assert joint_names(["枣庄", "菏泽"]) == ["枣菏"]
     assert "成渝" in joint_names(["成都", "重庆"])
@@ -253,3 +254,11 @@ def test_char_ngrams_are_of_letters_and_digits_in_one_script() -> None:
     assert char_ngrams("上海，獲獎！") == {"上海", "海获", "获奖"}
     assert char_ngrams("5G 基站", 3) == {"5g基", "g基站"}
     assert char_ngrams("上") == {"上"} and char_ngrams("，。") == set()
+
+
+def test_a_province_is_known_with_or_without_its_ending() -> None:
+    from rag.text import is_province
+
+    assert is_province("湖南") and is_province("湖南省") and is_province("广西壮族自治区")
+    assert is_province("上海市")
+    assert not is_province("常德") and not is_province("常德市")
