@@ -71,7 +71,7 @@ from rag.answer.titles import (
     title_owner,
 )
 from rag.retrieve.followup import Rewrite, is_elliptical
-from rag.retrieve.names import with_stem
+from rag.retrieve.names import with_stem, written_alike
 from rag.retrieve.translate import mostly_latin
 from rag.text import Script, char_ngrams, normalize, tokenize
 from rag.types import Answer, Hit
@@ -353,11 +353,15 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     if quoted or guessed:
         # An article that never names what the question asks about cannot answer it: a
         # name quoted as written, all of them; an English question's names, at least half,
-        # as their renderings are guesses (Tucson: 土桑, where the article writes 图森).
+        # as their renderings are guesses (Tucson: 土桑, where the article writes 图森), the
+        # same sounds in other characters too (得克萨斯 for Texas: 德克萨斯).
         def names_them(text: str) -> bool:
             if not all(names_quote(text, q) for q in quoted):
                 return False
-            found = sum(any(a in text for a in alts) for alts in guessed)
+            found = sum(
+                any(a in text for a in alts) or any(written_alike(text, a) for a in alts)
+                for alts in guessed
+            )
             return 2 * found >= len(guessed)
 
         cands = [c for c in cands if names_them(article(c.hit.article_id))]

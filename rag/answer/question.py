@@ -11,7 +11,7 @@ from rag.answer.english import Translate, groups_of
 from rag.answer.kinds import HOW_OLD, NUMBER, WHAT_QUANTITY
 from rag.retrieve.names import misread_name
 from rag.retrieve.translate import PAST_FORMS, term_groups
-from rag.text import normalize, tokenize
+from rag.text import CJK, normalize, tokenize
 
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
@@ -205,7 +205,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         head = words[-1].lower() if words else ""  # "text data entries": entries
         if head in _EN_UNITS:  # "how many days": a number of 天
             return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:{_EN_UNITS[head]})")
-        counted = _head_and_number(phrase.group(1), translate) if phrase else None
+        counted = _head_and_number(phrase.group(1), translate, counts=True) if phrase else None
         return counted or _ANY_NUMBER
     m = WHAT_QUANTITY.search(asked)
     # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
@@ -243,21 +243,36 @@ def _head_alternatives(
     return [a for a in alts if len(a) >= shortest]
 
 
-def _head_and_number(phrase: str, translate: Translate | None) -> re.Pattern[str] | None:
+# Characters of a rendering that say "number" or "amount" (人口数), not what is counted.
+_COUNT_CHARS = "数量"
+
+
+def _head_and_number(
+    phrase: str, translate: Translate | None, counts: bool = False
+) -> re.Pattern[str] | None:
     """A sentence naming an English noun phrase's head (its last term, in any of its
-    renderings) and a number; None when the head has no rendering of two characters. A
-    rendering of one character (village: 村) matches anywhere only as the counted noun, a
-    few characters after the number ("147个受灾行政村")."""
+    renderings) and a number; None when the head has no rendering of two characters. Or
+    a number counting a noun, a few characters after it, with a rendering of one character
+    (village: 村: "147个受灾行政村"); `counts` (a how-many question): with a character of
+    any rendering, as the dictionary's senses may miss the word a sentence counts by but
+    not its characters ("places" climbed: 上升了64个名次, 名额; "training classes": 154个
+    班次, 班级; "businesses": 60家中国企业, 行业)."""
     every = _head_alternatives(phrase, translate, shortest=1, further=True)
     alts = [a for a in every if len(a) > 1]
     if not alts:
         return None
     either = "|".join(re.escape(a) for a in alts)
-    singles = "".join(re.escape(a) for a in every if len(a) == 1)
-    counted = rf"|(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*[个個座家所条條]?[\u4e00-\u9fff]{{0,4}}[{singles}]"
-    return re.compile(
-        rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))" + (counted if singles else "")
+    chars = "".join(
+        dict.fromkeys(
+            c
+            for a in every
+            if len(a) == 1 or counts
+            for c in a
+            if re.match(f"[{CJK}]", c) and c not in _COUNT_CHARS
+        )
     )
+    counted = rf"|(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*[个個座家所条條]?[\u4e00-\u9fff]{{0,4}}[{chars}]"
+    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))" + (counted if chars else ""))
 
 
 def english_amount_asked(question: str) -> bool:

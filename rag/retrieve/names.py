@@ -81,6 +81,42 @@ def is_pinyin_name(words: list[str]) -> bool:
     return _split_syllables(surname, 1) and _split_syllables(given, 2)
 
 
+# Readings of fewer syllables are too common to tell a name by: "xinde" is 信德, 心得 and 新的.
+_ALIKE_SYLLABLES = 3
+
+
+@lru_cache(maxsize=64)
+def _readings(text: str) -> tuple[str, ...]:
+    """Each character's first toneless reading, "" for a character without one."""
+    return tuple(_reading(ch) if "\u3400" <= ch <= "\u9fff" else "" for ch in text)
+
+
+def written_alike(text: str, name: str) -> bool:
+    """Whether `text` writes `name` in characters of the same reading: a rendering of three
+    characters or more (得克萨斯 for 德克萨斯: a foreign name's transliteration varies by
+    character, not by sound) or a romanised name of three to four syllables (宝岛一村 for
+    "baodao yicun")."""
+    if _HAN.match(name):
+        syllables = [_reading(ch) for ch in name]
+        if len(name) < _ALIKE_SYLLABLES or not all(syllables):
+            return False
+        key, sizes = "".join(syllables), [len(name)]
+    else:
+        key = re.sub(r"[^a-z]", "", name.lower())
+        if _split_syllables(key, _ALIKE_SYLLABLES - 1) or not _split_syllables(key, 4):
+            return False
+        sizes = list(range(_ALIKE_SYLLABLES, 5))
+    readings = _readings(text)
+    for size in sizes:
+        for i in range(len(readings) - size + 1):
+            if not readings[i] or not key.startswith(readings[i]):
+                continue
+            window = readings[i : i + size]
+            if all(window) and "".join(window) == key:
+                return True
+    return False
+
+
 @lru_cache(maxsize=1024)
 def surname_characters(syllable: str) -> tuple[str, ...]:
     """The common surnames read as a toneless syllable ("wang" -> 王, 汪), commonest first."""

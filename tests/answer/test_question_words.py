@@ -241,6 +241,20 @@ def test_english_how_many_counts_the_noun_before_its_modifiers() -> None:
     assert not need.search("23名监管人员上车")  # "supervision" is no counted noun
 
 
+def test_english_how_many_counts_a_noun_sharing_a_character_with_a_rendering() -> None:
+    from rag.answer.question import required_pattern
+
+    # The dictionary's senses (名额, 班级, 行业) miss the word the sentence counts by; the
+    # counted noun, just after the number, still has one of their characters.
+    climbed = required_pattern("How many places did it climb compared with 2022?")
+    assert climbed is not None and climbed.search("顺丰排名第377名，比2022年上升了64个名次。")
+    classes = required_pattern("How many training classes has the institute run?")
+    assert classes is not None and classes.search("学院已开展跨境进口基础班等154个班次。")
+    shops = required_pattern("How many Chinese businesses did reports count in the district?")
+    assert shops is not None and shops.search("据统计，曼谷汇权区大约有60家中国企业。")
+    assert not shops.search("据统计，该区有60人参加。")  # nothing counted of the kind
+
+
 def test_how_old_asks_an_age() -> None:
     from rag.answer.kinds import question_type
     from rag.answer.short_answer import short_answer
@@ -861,6 +875,18 @@ def test_an_english_question_s_names_are_half_required(make_corpus) -> None:  # 
     assert not ans.abstained and ans.citations[0].article_id == "a", ans.text
     # A single name the article lacks still declines ("in Denver": 丹佛).
     assert engine.ask("Which woman in Denver put bleach in her husband's coffee?").abstained
+
+
+def test_an_english_name_is_found_in_other_characters_of_its_sound(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    # CC-CEDICT renders Texas 德克萨斯; the article writes 得克萨斯, read the same.
+    article = "得克萨斯州高温记录\n据报道，美国得克萨斯州的高温记录持续了27天，创下历史新高。\n"
+    settings = make_corpus({"a.txt": article, **_other_reports(3)}, abstain_name_share=0.5)
+    rag.ingest(settings=settings)
+    engine = rag.Engine.open(settings=settings)
+    ans = engine.ask("How many days did the heat record in Texas last?")
+    assert not ans.abstained and ans.text.startswith("Answer: 27天"), ans.text
+    # A name read otherwise is still missing ("Tennessee": 田纳西).
+    assert engine.ask("How many days did the heat record in Tennessee last?").abstained
 
 
 def test_a_place_written_before_another_says_where_that_one_is() -> None:

@@ -9,7 +9,7 @@ from conftest import settings_for
 
 import rag
 from rag.retrieve.followup import proper_nouns
-from rag.retrieve.names import NameIndex, misread_name, surname_characters
+from rag.retrieve.names import NameIndex, misread_name, surname_characters, written_alike
 from rag.retrieve.translate import term_groups
 
 WORDS = ["陆志鹏", "青岛", "重庆", "志鹏", "贵阳", "智慧", "龙", "王"]
@@ -96,3 +96,14 @@ def test_the_surnames_a_syllable_reads_commonest_first() -> None:
     assert surname_characters("wang") == ("王", "汪")
     assert surname_characters("Shan") == ("单",)  # a surname's own reading
     assert surname_characters("new") == ()
+
+
+def test_a_name_written_in_other_characters_of_the_same_reading() -> None:
+    # Transliterations vary by character, not by sound: Texas is 德克萨斯 or 得克萨斯.
+    assert written_alike("美国得克萨斯州奥斯汀市连续第30天高温", "德克萨斯")
+    # A romanised name of three or four syllables is read in the article's characters.
+    assert written_alike("话剧《宝岛一村》由赖声川编导", "baodao yicun")
+    assert not written_alike("话剧《宝岛》由赖声川编导", "baodao yicun")
+    # Two syllables are too common to tell a name by: xinde is also 新的 and 心得.
+    assert not written_alike("这是新的心得", "xinde")
+    assert not written_alike("这是新的心得", "心得")
