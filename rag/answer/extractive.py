@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import partial
 
 from rag.answer.candidates import Candidate, compose, select
+from rag.answer.counted import english_counted
 from rag.answer.english import english_name_runs
 from rag.answer.kinds import (
     ASKS_HOMETOWN,
@@ -38,7 +39,6 @@ from rag.answer.question import (
     asks_change_or_part,
     asks_part,
     english_amount_asked,
-    english_counted,
     narrowest,
     question_places,
     quoted_names,

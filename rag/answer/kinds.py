@@ -27,7 +27,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|有多重|多远|多深|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far|old|heavy|tall|deep)\b|number of|percentage|what share",
+            r"多少|几个|幾個|几家|幾家|几项|几位|几对|几座|几届|幾屆|多大|多长|多高|有多重|多远|多深|比例|百分之|占比|多久|多长时间|多長時間|\bhow (many|much|long|far|old|heavy|tall|deep|big|large|fast|high)\b|number of|percentage|what share",
             re.I,
         ),
     ),
@@ -68,6 +68,8 @@ TITLES = (
 _TITLE = re.compile(
     "|".join(sorted({*TITLES, *map(to_traditional, TITLES)}, key=len, reverse=True))
 )
+# A numeral in digits or in Chinese.
+NUMERAL = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
 NUMBER = re.compile(
     r"[0-9０-９]+(?:[.,][0-9]+)?\s*(?:%|％|万|萬|亿|億|千|百)?|[一二三四五六七八九十百千万萬亿億两兩]+"
     r"[个個家名对對项項位座届屆年多余餘人次天件元条條辆輛台种種批场場起例艘只倍岁歲部张張份秒"
@@ -111,13 +113,33 @@ _ORGAN_ENDS = frozenset(s[-1] for s in _ORGANS)
 # A reason as news gives it: "因个人原因", "由于…", "出于…考虑", "为了…".
 _REASON = re.compile(r"因为|因為|由于|由於|原因|出于|出於|为了|為了|以便|(?<![原基])因(?!此)")
 
+# The words before a quantity's name in "what is/was …": its owner and modifiers ("what was
+# Luckin Coffee's revenue", "what was China's new energy vehicle market share"), not a
+# clause or a phrase of another noun ("what was the name of the company whose revenue…").
+_WHAT_FORM = (
+    r"\bwhat (?:(?:is|was|are|were|did|does|do|has|had|will) )?(?:the |its |their )?"
+    r"((?:(?!(?:of|in|for|to|by|on|at|from|with|and|or|that|which|who|whose|is|was|are|were|be|"
+    r"been|did|does|do|has|had|have|will|would|can|could)\b)[\w'’-]+ ){0,5}?"
+)
+# The quantity's name ends its phrase: "China's GDP growth rate" asks a rate, not the GDP.
+_PHRASE_END = (
+    r"(?=\s*(?:[?？,，.;:]|$|(?:of|in|for|to|by|on|at|from|with|and|or|that|which|who|whose|"
+    r"did|does|do|has|had|have|was|were|is|are|will|would|as|per|since|during|after|before|"
+    r"between|among|under|over|when|while|against|compared)\b))"
+)
 # "What is the population of …": the value of a quantity, an English how-much question
 # (not "the number of containers", which counts containers, nor a rate or a share).
 WHAT_QUANTITY = re.compile(
-    r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:total |current |annual |average )?"
-    r"((?:[a-z-]+ )?(?:population|revenue|revenues|income|profit|profits|output|gdp|area|"
+    _WHAT_FORM + r"(?:population|revenue|revenues|income|profit|profits|output|gdp|area|"
     r"price|value|cost|sales|turnover|budget|salary|rainfall|temperature|capacity|"
-    r"length|height))\b",
+    r"length|height))\b" + _PHRASE_END,
+    re.I,
+)
+# What else a figure answers: a rate, a share, a score, a magnitude ("what was China's GDP
+# growth rate", "what magnitude was the earthquake", "by what score did … win").
+_WHAT_FIGURE = re.compile(
+    _WHAT_FORM + r"(?:rate|ratio|share|proportion|index|score|magnitude|range|distance|loss|"
+    r"losses|balance|volume|count|amount|weight|speed|size))\b" + _PHRASE_END,
     re.I,
 )
 HOW_OLD = re.compile(r"\bhow old\b|\bat (?:the )?age of\b|\bwhat age\b", re.I)
@@ -162,7 +184,7 @@ def question_type(question: str) -> str:
     the sentence that asks: the scene a question states first ("arrested when he came home")
     says what happened, not what is asked."""
     question = asking_sentence(question)
-    if HOW_OLD.search(question) or WHAT_QUANTITY.search(question):
+    if HOW_OLD.search(question) or WHAT_QUANTITY.search(question) or _WHAT_FIGURE.search(question):
         return "number"  # "How old was he when he died?" asks an age, not a date
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(question):

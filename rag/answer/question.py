@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.answer.english import Translate, groups_of
-from rag.answer.kinds import HOW_OLD, NUMBER, WHAT_QUANTITY
+from rag.answer.counted import head_and_number, how_many_pattern
+from rag.answer.english import Translate
+from rag.answer.kinds import HOW_OLD, NUMBER, NUMERAL, WHAT_QUANTITY
 from rag.retrieve.names import misread_name
-from rag.retrieve.translate import PAST_FORMS, term_groups
-from rag.text import CJK, normalize, tokenize
+from rag.text import normalize, tokenize
 
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
@@ -25,7 +25,7 @@ _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
 _RATE_Q = re.compile(r"(?<![汇匯频頻功])率(?:是|为|為|达到|達到|约为|約為)?(?:多少|几|幾)")
 PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
-_NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万萬亿億两兩]+"
+_NUM = NUMERAL
 # "青岛占了其中多少" asks for a share: the answer says what part it is ("占总数的24.6%",
 # "占全国三分之一"), or gives a percentage.
 _SHARE_Q = re.compile(
@@ -63,6 +63,8 @@ _MONEY = re.compile(
     # a sum in 万 or 亿 with its currency unsaid ("投资1000亿"), not a count ("7万平方米")
     rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)(?!\s*(?:{_NOT_MONEY_UNITS}))"
 )
+# Quantities news names by a character of their kind before the sum (目标价, 售价, 成本).
+_MONEY_HEADS = frozenset("price prices cost costs".split())
 # A question on a measure asks for a figure in its units ("How much does the X3 weigh?":
 # 415g, not the 10.65英寸 of its screen; "how far had the driver taken him": 近40公里).
 # Chinese forms that say only this (重量是多少, not the 重量级 of a guest; 身高, not 高度重视).
@@ -100,40 +102,6 @@ def asked_measure(question: str) -> re.Pattern[str] | None:
     asks one; matched against normalised text."""
     question = normalize(question)
     return next((figure for asks, figure in _MEASURE_FIGURES if asks.search(question)), None)
-
-
-# "How many visitors ...": the answer states a number.
-_HOW_MANY_EN = re.compile(r"\bhow many\b", re.I)
-# A numeral counts with its classifier: "一时", "统一", "进一步" count nothing.
-_ANY_NUMBER = NUMBER
-# The counted noun phrase: the words after "how many" up to an auxiliary, a preposition or a
-# past tense ("visitors attended"; a participle adjective such as "intended" also ends it).
-_COUNTED_EN = re.compile(
-    r"\s*((?:(?!(?:has|have|had|do|does|did|is|are|was|were|will|would|can|could|been|of|in|"
-    r"at|on|for|from|with|without|within|by|to|than|under|over|about|after|before|during|near|"
-    r"across|through|per|into|among|"
-    + "|".join(sorted(PAST_FORMS))  # "exhibitors took part": an irregular past also ends it
-    + r")\b|\w+ed\b"
-    # a participle with its own object or place ("outlets discharging into rivers")
-    r"|\w+ing\b(?=\s+(?:into|in|on|at|to|from|with|for|the|a|an|part)\b))[\w'-]+\s*){1,5})",
-    re.I,
-)
-
-
-# Units an English count asks in, as Chinese writes them after the number.
-_EN_UNITS = {
-    **dict.fromkeys(("day", "days"), "天|日"),
-    **dict.fromkeys(("year", "years"), "年"),
-    **dict.fromkeys(("month", "months"), "个月|個月"),
-    **dict.fromkeys(("week", "weeks"), "周|週|星期"),
-    **dict.fromkeys(("hour", "hours"), "个小时|個小時|小时|小時"),
-    **dict.fromkeys(("minute", "minutes"), "分钟|分鐘"),
-    **dict.fromkeys(("times",), "次"),
-    # people are counted in 人, 名, 位 ("53人死亡"), not by a word for people (人们, 人民)
-    **dict.fromkeys(("people", "persons"), "人|名|位"),
-    **dict.fromkeys(("copies",), "张|張|册|冊|份|本|套"),
-    **dict.fromkeys(("entries", "items", "pieces"), "条|條|项|項|件|份"),
-}
 
 
 def counted_unit(question: str) -> str | None:
@@ -195,84 +163,18 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
         if words and words[0] not in FRAME_WORDS:
             return re.compile(rf"(?=.*{re.escape(words[0])})(?=.*(?:{NUMBER.pattern}))")
-    m = _HOW_MANY_EN.search(asked)
-    if m:
-        # "How many visitors attended ...": a number, and the counted thing in one sentence;
-        # English noun phrases end in their head ("innovative application scenarios": 场景),
-        # so the phrase's last term stands for it.
-        phrase = _COUNTED_EN.match(asked[m.end() :])
-        words = phrase.group(1).split() if phrase else []
-        head = words[-1].lower() if words else ""  # "text data entries": entries
-        if head in _EN_UNITS:  # "how many days": a number of 天
-            return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:{_EN_UNITS[head]})")
-        counted = _head_and_number(phrase.group(1), translate, counts=True) if phrase else None
-        return counted or _ANY_NUMBER
+    counted = how_many_pattern(asked, translate)
+    if counted is not None:
+        return counted
     m = WHAT_QUANTITY.search(asked)
-    # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
-    return _head_and_number(m.group(1), translate) if m else None
-
-
-def english_counted(question: str, translate: Translate | None) -> list[str]:
-    """The Chinese renderings of what an English how-many question counts ("How many
-    sewage outlets…" -> 排污口, 排水口); [] for any other question."""
-    asked = normalize(question)
-    m = _HOW_MANY_EN.search(asked)
-    phrase = _COUNTED_EN.match(asked[m.end() :]) if m else None
-    return _head_alternatives(phrase.group(1), translate) if phrase else []
-
-
-_HEAD_SENSES = 8  # dictionary senses of a counted head a sentence may count it by
-
-
-def _head_alternatives(
-    phrase: str, translate: Translate | None, shortest: int = 2, further: bool = False
-) -> list[str]:
-    """An English noun phrase's head (its last term) in its renderings of `shortest`
-    characters or more; `further`: and its further dictionary senses."""
-    groups = groups_of(phrase, translate)
-    # The head alone as well: a phrase's rendering may fold it in ("Heilongjiang rivers":
-    # 黑龙江河, where the article counts 河流).
-    head = groups_of(phrase.split()[-1], translate) if phrase.split() else []
-    alts = list(dict.fromkeys(normalize(a) for g in groups[-1:] + head[-1:] for a in g))
-    if further and phrase.split() and all(len(a) > 1 for a in alts):
-        # The corpus's favourite three senses may miss the one a sentence counts by ("peace
-        # initiatives": 倡议, fourth after 积极性). Not for a head read by one character
-        # (village: 村), which counts by it; its further senses (村里) are in any sentence.
-        wider = term_groups(phrase.split()[-1], max_per_term=_HEAD_SENSES)
-        alts += [a for g in wider[-1:] for a in map(normalize, g) if a not in alts and len(a) > 1]
-    return [a for a in alts if len(a) >= shortest]
-
-
-# Characters of a rendering that say "number" or "amount" (人口数), not what is counted.
-_COUNT_CHARS = "数量"
-
-
-def _head_and_number(
-    phrase: str, translate: Translate | None, counts: bool = False
-) -> re.Pattern[str] | None:
-    """A sentence naming an English noun phrase's head (its last term, in any of its
-    renderings) and a number; None when the head has no rendering of two characters. Or
-    a number counting a noun, a few characters after it, with a rendering of one character
-    (village: 村: "147个受灾行政村"); `counts` (a how-many question): with a character of
-    any rendering, as the dictionary's senses may miss the word a sentence counts by but
-    not its characters ("places" climbed: 上升了64个名次, 名额; "training classes": 154个
-    班次, 班级; "businesses": 60家中国企业, 行业)."""
-    every = _head_alternatives(phrase, translate, shortest=1, further=True)
-    alts = [a for a in every if len(a) > 1]
-    if not alts:
+    if m is None:
         return None
-    either = "|".join(re.escape(a) for a in alts)
-    chars = "".join(
-        dict.fromkeys(
-            c
-            for a in every
-            if len(a) == 1 or counts
-            for c in a
-            if re.match(f"[{CJK}]", c) and c not in _COUNT_CHARS
-        )
-    )
-    counted = rf"|(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*[个個座家所条條]?[\u4e00-\u9fff]{{0,4}}[{chars}]"
-    return re.compile(rf"(?=.*(?:{either}))(?=.*(?:{NUMBER.pattern}))" + (counted if chars else ""))
+    # "What is the population of Guiyang?": the 人口 and a number, in one sentence.
+    head = head_and_number(m.group(1), translate)
+    if m.group(1).split()[-1].lower() in _MONEY_HEADS:
+        # Or a sum of money, as news writes a price by its kind ("目标价24港元": 价, no 价格).
+        return re.compile(f"{head.pattern}|{_MONEY.pattern}") if head else _MONEY
+    return head
 
 
 def english_amount_asked(question: str) -> bool:

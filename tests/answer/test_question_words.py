@@ -306,6 +306,30 @@ def test_what_is_the_value_of_a_quantity_is_a_how_much_question() -> None:
     assert not english_amount_asked("What is the growth rate of GDP?")
 
 
+def test_a_quantity_named_after_its_owner_or_before_a_verb_asks_a_figure() -> None:
+    from rag.answer.kinds import question_type
+    from rag.answer.question import english_amount_asked, required_pattern
+
+    for question in (
+        "What was Luckin Coffee's revenue for the second quarter of 2023?",
+        "What target price did CICC set for the stock?",
+        "What was China's GDP growth rate in the first half of this year?",
+        "What magnitude was the earthquake in Pingyuan County?",
+        "By what score did the Guangxi team beat the Hong Kong team?",
+        "What import-export volume does the centre target in its first year?",
+        "How big is the screen of the new monitor?",
+    ):
+        assert question_type(question) == "number", question
+    # The quantity ends its phrase: the GDP's growth rate is a rate, a percentage answers it.
+    assert not english_amount_asked("What was China's GDP growth rate in the first half?")
+    # A clause between is another noun's: this asks a name.
+    assert question_type("What was the name of the company whose revenue fell?") == "what"
+    # A price is a sum of money, written by its kind (目标价, no 价格).
+    need = required_pattern("What target price did CICC set for the stock?")
+    assert need is not None and need.search("维持跑赢行业评级，目标价24港元。")
+    assert not need.search("维持跑赢行业评级。")
+
+
 def test_who_heads_an_organisation_is_its_own_title_holder(seed_engine) -> None:  # type: ignore[no-untyped-def]
     # 国家信息中心主任徐强, not 国家信息中心信息化和产业发展部主任单志广, a department's head.
     ans = seed_engine.ask("Who is the director of the State Information Center?")
@@ -814,7 +838,7 @@ def test_a_name_jieba_glued_to_and_is_still_the_articles_name(make_corpus) -> No
 
 
 def test_an_english_short_answer_is_the_count_of_what_is_counted() -> None:
-    from rag.answer.question import english_counted
+    from rag.answer.counted import english_counted
     from rag.answer.short_answer import short_answer
 
     def translate(text: str) -> list[tuple[str, ...]]:
