@@ -10,8 +10,8 @@ from functools import lru_cache
 from rag.answer.counted import head_and_number, how_many_pattern
 from rag.answer.english import Translate
 from rag.answer.kinds import HOW_OLD, NUMBER, NUMERAL, WHAT_QUANTITY
-from rag.retrieve.names import misread_name
-from rag.text import normalize, tokenize
+from rag.retrieve.names import common_word, misread_name
+from rag.text import CJK, normalize, tokenize, words
 
 # "多少家企业" asks for a count of 家: an answer sentence must state "<number>家". Percent
 # questions need a percentage. Without such a sentence in the passages, the answer is absent.
@@ -386,6 +386,41 @@ def asked_attribute(question: str) -> str | None:
 
 # A question, as opposed to a list of keywords: a question mark or a question word.
 _ASKS = re.compile(r"[?？]|吗|嗎|呢|什么|什麼|哪|谁|誰|多少|几|幾|如何|怎么|怎麼|是否|何")
+
+
+# "哪个村", "哪条路", "哪所大学": the answer is a name ending so (五四村, 吉花路, 格里菲斯大学).
+# Not 省, 市, 县 or 国, which news often leaves off (山东, 龙口), nor 公司 or 机构 (华为).
+_NAME_END_Q = re.compile(
+    r"哪(?:个|座|条|所|家|一)?(州|镇|村|岛|路|街|江|河|湖|山|大学|学院|医院|机场|体育馆|酒店)"
+)
+# Before a kind's word, these say which one without naming it (该村, 本镇, 全州), or join it
+# to the sentence ("在回家的路上").
+_NOT_NAMES = frozenset("该这那此本全各每哪其的地得了在和与及是从向到往为被把将对上下中里")
+
+
+def asked_name_end(question: str) -> str | None:
+    """What the name asked for ends in ("发生在哪条路上" -> 路), else None."""
+    m = _NAME_END_Q.search(normalize(question))
+    return m.group(1) if m else None
+
+
+def names_kind(sentence: str, end: str, question: str) -> bool:
+    """Whether a normalised sentence names something ending in `end` that the question does
+    not name ("驻扎在阿穆尔州的部队" for 州; not "该州", nor the question's own 安寨镇): the
+    word before `end` names it."""
+    asked = normalize(question)
+    for m in re.finditer(re.escape(end), sentence):
+        before = words(sentence[: m.start()])
+        word = before[-1] if before else ""
+        name = word + end
+        if (
+            re.fullmatch(f"[{CJK}]+", word)
+            and word[-1] not in _NOT_NAMES
+            and name not in asked
+            and not common_word(name)  # 道路, 公路: no 路's name
+        ):
+            return True
+    return False
 
 
 def is_question(text: str) -> bool:

@@ -160,6 +160,15 @@ def _maybe_name(word: str) -> bool:
     return jieba.posseg.dt.word_tag_tab.get(word, "nr") == "nr"
 
 
+def common_word(word: str) -> bool:
+    """Whether jieba's dictionary lists the word as something other than a name (道路, 大学;
+    not 沅江, a place, nor 阿穆尔州, which it does not list)."""
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(word)
+    return tag is not None and tag not in ("nr", "nrt", "ns", "nt", "nz")
+
+
 # What a place's name of two characters ends in when jieba's dictionary does not list it.
 _PLACE_ENDS = "省市区县镇乡村州岛山江河湖港湾城"
 

@@ -255,6 +255,37 @@ def test_english_how_many_counts_a_noun_sharing_a_character_with_a_rendering() -
     assert not shops.search("据统计，该区有60人参加。")  # nothing counted of the kind
 
 
+def test_which_road_asks_a_name_ending_in_road() -> None:
+    from rag.answer.question import asked_name_end, names_kind
+
+    q = "这起事故发生在哪条路上？"
+    assert asked_name_end(q) == "路"
+    assert asked_name_end("將隸屬駐紮在哪個州的部隊？") == "州"  # in either script
+    assert asked_name_end("事故发生在哪里？") is None
+    assert names_kind("驾车沿吉花路由西向东行驶时发生碰撞", "路", q)
+    # A common word (道路), a demonstrative's (该路) or the question's own name is no answer.
+    assert not names_kind("面包车横在道路边的芦苇丛中", "路", q)
+    assert not names_kind("该路段已恢复通行", "路", q)
+    village = "事件发生在安寨镇哪个村？"
+    assert names_kind("安寨镇王李庄村一男子", "村", village)
+    assert not names_kind("该村位于安寨镇", "村", village)
+
+
+def test_the_sentence_naming_the_kind_asked_follows_the_best(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "男子开车捡手机冲进芦苇丛\n"
+        "近日，南京江宁一名男子开车时弯腰捡手机，面包车撞断灯杆后冲进芦苇丛，所幸驾驶人没有受伤。\n"
+        "交警提醒，开车时弯腰捡手机属于分心驾驶，面包车撞断灯杆的事故时有发生。\n"
+        "据了解，事发时他驾车沿吉花路由西向东行驶。\n"
+    )
+    ans = ask_fresh(
+        make_corpus,
+        {"a.txt": article, **_other_reports(2)},
+        "南京江宁一名男子开车弯腰捡手机，面包车撞断灯杆冲进芦苇丛，事故发生在哪条路上？",
+    )
+    assert not ans.abstained and "吉花路" in ans.text, ans.text
+
+
 def test_how_old_asks_an_age() -> None:
     from rag.answer.kinds import question_type
     from rag.answer.short_answer import short_answer
