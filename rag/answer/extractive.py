@@ -50,6 +50,7 @@ from rag.answer.refusal import abstain
 from rag.answer.short_answer import has_amount, short_answer, states_value
 from rag.answer.sources import Sources
 from rag.answer.subjects import (
+    another_years_period,
     article_reader,
     named_in_rare_words,
     names_it,
@@ -349,6 +350,9 @@ def extractive(sources: Sources, rw: Rewrite, script: Script, hits: list[Hit]) -
     # another event. (Not so for years: a figure is often set beside another year's.)
     ids = {c.hit.article_id for c in cands}
     elsewhere = {a for a in ids if other_editions(rw.question, article(a))}
+    # Nor does one on another year's period asked about (2023年上半年 asked 2022年上半年),
+    # which never names the year asked.
+    elsewhere |= {a for a in ids if another_years_period(rw.question, article(a))}
     cands = [c for c in cands if c.hit.article_id not in elsewhere]
     quoted = quoted_names(rw.question)
     guessed = named_in_rare_words(sources, english_name_runs(rw.question, sources.translate))

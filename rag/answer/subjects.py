@@ -169,6 +169,27 @@ def other_years(question: str, sentence: str, date: str | None) -> bool:
     return bool(asked and named) and not asked & named
 
 
+# A year with the part of it a figure is of: 2023年上半年, 2022上半年, 2023年第一季度.
+_YEAR_PERIOD = re.compile(
+    rf"(?<!\d)((?:19|20)\d{{2}})\s*年?\s*(?:度\s*)?({_PERIOD}|前三季度|全年|暑运|春运|财年)"
+)
+
+
+def another_years_period(question: str, text: str) -> bool:
+    """Whether a normalised text gives the period the question asks of another year only
+    ("2022年上半年…多少件" met by "2023年上半年，…615,365件"): its figures are of that other
+    year. A text that also names the asked year ("比2022年上半年增长") may answer."""
+    asked = {(y, p) for y, p in _YEAR_PERIOD.findall(normalize(question))}
+    if not asked:
+        return False
+    given = set(_YEAR_PERIOD.findall(text))
+    years = {y for y, _ in asked}
+    periods = {p for _, p in asked}
+    return any(p in periods and y not in years for y, p in given) and not any(
+        y in text for y in years
+    )
+
+
 def _common_compound(sources: Sources, name: str, share: float) -> bool:
     """Whether a name is made of common words only ("中央银行": 中央, 银行): a generic
     institution the articles may name otherwise (英国央行), not a specific subject."""

@@ -286,6 +286,25 @@ def test_the_sentence_naming_the_kind_asked_follows_the_best(make_corpus) -> Non
     assert not ans.abstained and "吉花路" in ans.text, ans.text
 
 
+def test_an_article_on_another_years_period_does_not_answer(make_corpus) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subjects import another_years_period
+
+    q = "2022年上半年全国消协组织共受理消费者投诉多少件？"
+    assert another_years_period(q, "2023年上半年，全国消协组织共受理消费者投诉615,365件。")
+    # Set beside the asked year's, or of the year asked, it may answer.
+    assert not another_years_period(q, "2023年上半年受理投诉615,365件，比2022年上半年增长5%。")
+    assert not another_years_period(q, "2022年上半年受理投诉58万件。")
+    assert not another_years_period("上半年受理投诉多少件？", "2023年上半年受理投诉615,365件。")
+    article = (
+        "上半年全国消协组织受理投诉逾61万件\n"
+        "记者了解到，2023年上半年，全国消协组织共受理消费者投诉615,365件，解决497,142件。\n"
+    )
+    # Another article names 2022, so the year alone does not decline.
+    other = "消费者权益保护宣传周启动\n2022年起，各地消协每年举办消费者权益保护宣传周。\n"
+    ans = ask_fresh(make_corpus, {"a.txt": article, "b.txt": other, **_other_reports(2)}, q)
+    assert ans.abstained, ans.text
+
+
 def test_how_old_asks_an_age() -> None:
     from rag.answer.kinds import question_type
     from rag.answer.short_answer import short_answer
