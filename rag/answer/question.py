@@ -25,7 +25,6 @@ _PERCENT_Q = re.compile(r"百分之多少|多少%|多少％|百分比|\bpercent(
 # A rate is a percentage ("毛利率是多少": 48%); not an exchange rate, a frequency or a power.
 _RATE_Q = re.compile(r"(?<![汇匯频頻功])率(?:是|为|為|达到|達到|约为|約為)?(?:多少|几|幾)")
 PERCENT = re.compile(r"[%％]|百分之|百分点|個百分點")
-_NUM = NUMERAL
 # "青岛占了其中多少" asks for a share: the answer says what part it is ("占总数的24.6%",
 # "占全国三分之一"), or gives a percentage.
 _SHARE_Q = re.compile(
@@ -34,7 +33,7 @@ _SHARE_Q = re.compile(
     r"|\bwhat (?:share|proportion|fraction)\b",
     re.I,
 )
-_SHARE = re.compile(rf"[%％]|百分之|占[^。！？；]{{0,12}}?(?:{_NUM}|一半|半数)")
+_SHARE = re.compile(rf"[%％]|百分之|占[^。！？；]{{0,12}}?(?:{NUMERAL}|一半|半数)")
 # "多少投资" asks for an amount of something named: the answer sentence names it too.
 _AMOUNT_OF = re.compile(r"多少([\u4e00-\u9fff]{2,6})")
 _UNIT_START = "万萬亿億千百元年天倍"
@@ -59,9 +58,9 @@ _NOT_MONEY_Q = re.compile(
 )
 _NOT_MONEY_UNITS = r"平方|立方|公里|千米|米|公顷|亩|吨|千瓦|人|户|个|家|名|辆|台|件|次|套|头|只|条|项|座|所|部|张|份|册|株|字"
 _MONEY = re.compile(
-    rf"(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿|千)?\s*(?:元|美元|欧元|港元|英镑|日元|块)"
+    rf"(?:{NUMERAL})\s*(?:多|余)?\s*(?:万|亿|千)?\s*(?:元|美元|欧元|港元|英镑|日元|块)"
     # a sum in 万 or 亿 with its currency unsaid ("投资1000亿"), not a count ("7万平方米")
-    rf"|(?:{_NUM})\s*(?:多|余)?\s*(?:万|亿)(?!\s*(?:{_NOT_MONEY_UNITS}))"
+    rf"|(?:{NUMERAL})\s*(?:多|余)?\s*(?:万|亿)(?!\s*(?:{_NOT_MONEY_UNITS}))"
 )
 # Quantities news names by a character of their kind before the sum (目标价, 售价, 成本).
 _MONEY_HEADS = frozenset("price prices cost costs".split())
@@ -92,7 +91,7 @@ _MEASURES = (
 
 # What answers each: a figure in the measure's units.
 _MEASURE_FIGURES = tuple(
-    (asks, re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*(?:{units})"))
+    (asks, re.compile(rf"(?:{NUMERAL})\s*(?:多|余|餘)?\s*(?:万|萬)?\s*(?:{units})"))
     for asks, units in _MEASURES
 )
 
@@ -157,7 +156,7 @@ def required_pattern(question: str, translate: Translate | None = None) -> re.Pa
         # a volume ("4个部分" is no 部)
         each = r"(?:个|個)?" if len(m.group(1)) > 1 else ""
         rest = r"(?![门門分署队隊长長])" if m.group(1) == "部" else ""
-        return re.compile(rf"(?:{_NUM})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{each}{unit}{rest}")
+        return re.compile(rf"(?:{NUMERAL})\s*(?:多|余|餘)?\s*(?:万|萬|亿|億)?\s*{each}{unit}{rest}")
     m = _AMOUNT_OF.search(question)
     if m and m.group(1)[0] not in _UNIT_START:
         words = [w for w in tokenize(m.group(1)) if len(w) >= 2]
@@ -395,7 +394,7 @@ _NAME_END_Q = re.compile(
 )
 # Before a kind's word, these say which one without naming it (该村, 本镇, 全州), or join it
 # to the sentence ("在回家的路上").
-_NOT_NAMES = frozenset("该这那此本全各每哪其的地得了在和与及是从向到往为被把将对上下中里")
+_NOT_NAMES = frozenset(_DEMONSTRATIVES + "全各每哪的地得了在和与及是从向到往为被把将对上下中里")
 
 
 def asked_name_end(question: str) -> str | None:
